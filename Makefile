@@ -1,0 +1,83 @@
+# Entry points named in the README. CI (.ci/run) calls the same targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+# Python 3.12 or newer (Django 6.1 needs it): PYTHON=... wins, else the first suitable
+# interpreter on PATH or under pyenv.
+PYENV_ROOTS := $(HOME)/.pyenv/versions /root/.pyenv/versions
+PYTHON_CANDIDATES := python3.14 python3.13 python3.12 python3 \
+	$(foreach v,3.14 3.13 3.12,$(foreach r,$(PYENV_ROOTS),$(wildcard $(r)/$(v).*/bin/python3)))
+define find_python
+for p in $(PYTHON_CANDIDATES); do \
+  if command -v "$$p" >/dev/null 2>&1 && "$$p" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+    command -v "$$p"; exit 0; \
+  fi; \
+done
+endef
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell $(find_python))
+endif
+
+.PHONY: help
+help:
+	@echo "make demo   – Portal mit Beispieldaten auf http://$(HOST):$(PORT) (SQLite unter var/)"
+	@echo "make test   – alle Tests (SQLite; PostgreSQL mit DATABASE_URL=postgres://...)"
+	@echo "make lint   – ruff check und ruff format --check"
+	@echo "make run    – Portal ohne Beispieldaten starten"
+	@echo "make messages – Übersetzungsdateien aktualisieren und kompilieren"
+
+$(VENV)/.installed: pyproject.toml
+	@if [ -z "$(PYTHON)" ]; then \
+	  echo "Fehler: kein Python 3.12 oder neuer gefunden. Bitte installieren oder PYTHON=/pfad/zu/python3.12 angeben." >&2; \
+	  echo "Error: no Python 3.12 or newer found. Install one or pass PYTHON=/path/to/python3.12." >&2; \
+	  exit 1; \
+	fi
+	@"$(PYTHON)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' || { \
+	  echo "Fehler: $(PYTHON) ist älter als Python 3.12 (Django 6.1 braucht 3.12+)." >&2; exit 1; }
+	@[ -x "$(PY)" ] || "$(PYTHON)" -m venv "$(VENV)"
+	$(PY) -m pip install --quiet --disable-pip-version-check "pip>=25.1"
+	$(PY) -m pip install --quiet --disable-pip-version-check --group dev
+	@touch $@
+
+.PHONY: venv
+venv: $(VENV)/.installed
+
+.PHONY: migrate
+migrate: venv
+	@mkdir -p var
+	$(PY) manage.py migrate --no-input
+
+.PHONY: demo
+demo: migrate
+	$(PY) manage.py loaddemo
+	@echo "Portal: http://$(HOST):$(PORT)/   (Beenden mit Strg+C)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: run
+run: migrate
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: test
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+.PHONY: format
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: messages
+messages: venv
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=static/vendor
+	$(PY) manage.py compilemessages --ignore=.venv

@@ -1,0 +1,149 @@
+"""Shared fixtures: one user per role, the CI rules for PostgreSQL and Chromium, the browser."""
+
+import os
+import shutil
+
+import pytest
+from django.db import connection
+
+from portal import roles
+from tests.factories import OrganizationFactory, UserFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls
+# from the test body and the live server (DEVELOPERS guide).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_CI = bool(os.environ.get("CI"))
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ROLE_NAMES = ["anonymous", *roles.ROLES, "superuser"]
+
+
+@pytest.fixture(autouse=True)
+def _require_postgres(request):
+    """`postgres` tests need PostgreSQL: skipped locally on SQLite, an error in CI."""
+    if request.node.get_closest_marker("postgres") is None:
+        return
+    if connection.vendor != "postgresql":
+        message = "braucht PostgreSQL (DATABASE_URL=postgres://...)"
+        if IN_CI:
+            pytest.fail(f"CI: {message}, läuft aber auf {connection.vendor}")
+        pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    # Hashing test passwords with PBKDF2 would dominate the suite's run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def faction(db):
+    return OrganizationFactory(name="Fraktion Test", short_name="Test", kind="faction")
+
+
+@pytest.fixture
+def department(db):
+    return OrganizationFactory(name="Dezernat Test", short_name="Dez T", kind="department")
+
+
+@pytest.fixture
+def make_user(db):
+    # Transactional tests (browser) flush the groups the migrations created: bring them back.
+    roles.ensure_roles()
+
+    def make(role: str | None = None, **kwargs):
+        if role == "superuser":
+            return UserFactory(is_staff=True, is_superuser=True, **kwargs)
+        return UserFactory(roles=[role] if role else [], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def council_member(make_user, faction):
+    return make_user(roles.COUNCIL_MEMBER, organizations=[faction])
+
+
+@pytest.fixture
+def council_office(make_user):
+    return make_user(roles.COUNCIL_OFFICE)
+
+
+@pytest.fixture
+def prevention_office(make_user, department):
+    return make_user(roles.PREVENTION_OFFICE, organizations=[department])
+
+
+@pytest.fixture
+def approver(make_user, department):
+    return make_user(roles.APPROVER, organizations=[department])
+
+
+@pytest.fixture
+def superuser(make_user):
+    return make_user("superuser")
+
+
+@pytest.fixture
+def client_as(client, make_user):
+    """client_as("approver") -> a test client logged in as a fresh user with that role."""
+
+    def login(role: str, **kwargs):
+        if role != "anonymous":
+            client.force_login(make_user(role, **kwargs))
+        return client
+
+    return login
+
+
+# --- Browser tests ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        message = f"Chromium nicht gefunden ({CHROMIUM}); apt-get install chromium"
+        if IN_CI:
+            pytest.fail(f"CI: {message}")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    context = chromium.new_context(locale="de-DE", base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login_page(page, make_user):
+    """Log a browser page in as a fresh user of a role through the real login form."""
+
+    def login(role: str):
+        user = make_user(role)
+        page.goto("/konto/anmelden/")
+        page.get_by_label("Benutzername").fill(user.username)
+        page.get_by_label("Passwort").fill("test-passwort")
+        page.get_by_role("button", name="Anmelden").last.click()
+        page.wait_for_url("**/arbeitsbereich/")
+        return user
+
+    return login

@@ -1,0 +1,110 @@
+import pytest
+from django.db import DatabaseError
+from django.urls import reverse
+
+from portal.models import SitePage
+
+
+@pytest.mark.django_db
+def test_home_is_german(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="de">' in html
+    assert "Zum Inhalt springen" in html
+    assert "Ratsportal Prävention" in html
+
+
+@pytest.mark.django_db
+def test_home_in_english_after_language_switch(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Skip to content" in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "title"),
+    [
+        ("/impressum/", "Impressum"),
+        ("/datenschutz/", "Datenschutzerklärung"),
+        ("/barrierefreiheit/", "Erklärung zur Barrierefreiheit"),
+    ],
+)
+def test_legal_pages_exist_without_demo_data(client, url, title):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f"<h1>{title}</h1>" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_legal_page_shows_operator_text_sanitised(client):
+    page = SitePage.objects.get(slug="impressum")
+    page.body = (
+        "## Kontakt\n\nTelefon 0371 488-0 <script>alert(1)</script>\n\n[x](javascript:alert(1))"
+    )
+    page.save()
+    html = client.get("/impressum/").content.decode()
+    assert "<h2>Kontakt</h2>" in html
+    assert "Telefon 0371 488-0" in html
+    assert "<script>alert" not in html
+    assert 'href="javascript:' not in html
+
+
+@pytest.mark.django_db
+def test_healthz_reports_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_unreachable_database(client, monkeypatch):
+    def broken_cursor(*args, **kwargs):
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr("portal.views.connection.cursor", broken_cursor)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["status"] == "error"
+
+
+@pytest.mark.django_db
+def test_unknown_page_gets_german_404(client):
+    response = client.get("/gibt-es-nicht/")
+    assert response.status_code == 404
+    assert "Seite nicht gefunden" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_workspace_sends_anonymous_visitors_to_login(client):
+    response = client.get("/arbeitsbereich/")
+    assert response.status_code == 302
+    assert response["Location"] == "/konto/anmelden/?next=/arbeitsbereich/"
+
+
+@pytest.mark.django_db
+def test_workspace_names_the_roles(client_as):
+    html = client_as("approver").get("/arbeitsbereich/").content.decode()
+    assert "Dezernatsleitung" in html
+
+
+def test_server_error_page_is_german(rf):
+    from portal.views import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Technischer Fehler" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_responses_carry_security_headers(client):
+    response = client.get("/")
+    csp = response["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"

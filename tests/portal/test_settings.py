@@ -1,0 +1,67 @@
+"""Settings read from the environment: checked in a fresh interpreter, as a deployment would."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "a-long-random-production-secret-" + "x7Gq2mP9vR4tZ1wL8nB3cF6hJ0kD5sA",
+    "ALLOWED_HOSTS": "ratsportal.example.de",
+    "EMAIL_HOST": "mail.example.de",
+}
+
+
+def manage(*args, **env):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_secret_key_is_required_without_debug():
+    result = manage("check", DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_variables():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_database_url_selects_postgresql_with_pool():
+    code = (
+        "from django.conf import settings; d = settings.DATABASES['default']; "
+        "print(d['ENGINE'], d['NAME'], bool(d['OPTIONS'].get('pool')))"
+    )
+    result = manage("shell", "-c", code, DATABASE_URL="postgres://u@db.example:5432/portal")
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.db.backends.postgresql",
+        "portal",
+        "True",
+    ]
+
+
+def test_tasks_backend_db_uses_django_tasks_db():
+    code = "from django.conf import settings; print(settings.TASKS['default']['BACKEND'])"
+    result = manage("shell", "-c", code, TASKS_BACKEND="db")
+    assert result.stdout.strip().splitlines()[-1] == "django_tasks_db.DatabaseBackend"
+
+
+def test_redis_url_selects_redis_cache():
+    code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = manage("shell", "-c", code, REDIS_URL="redis://127.0.0.1:6379/1")
+    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
