@@ -100,7 +100,10 @@ TEMPLATES = [
 
 # Database: DATABASE_URL, e.g. postgres://user:pass@host:5432/name. PostgreSQL runs through
 # psycopg 3 with its connection pool (DATABASE_POOL=0 turns the pool off, e.g. behind PgBouncer).
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
+DATABASE_URL = os.environ.get("DATABASE_URL", "")
+if not DATABASE_URL:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no var/ yet
+    DATABASE_URL = f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"
 _default_db = dj_database_url.parse(DATABASE_URL)
 if _default_db["ENGINE"] == "django.db.backends.postgresql":
     if env_bool("DATABASE_POOL", True):
