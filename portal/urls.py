@@ -25,6 +25,8 @@ app_urls = (
 
 urlpatterns = [
     path("", include(app_urls)),
+    path("", include("prevention.urls")),
+    path("", include("requests_app.urls")),
     path(
         "konto/anmelden/",
         auth_views.LoginView.as_view(),

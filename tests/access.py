@@ -11,42 +11,10 @@ Expected status codes:
   get `denied` (403, or 404 where the page hides that an object exists).
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from portal import roles
-
-PUBLIC = "public"
-LOGGED_IN = "logged_in"
-
-# The accounts every entry is tried with. "no_role" is an account without any group.
-ACCOUNTS = ["anonymous", "no_role", *roles.ROLES, "superuser"]
-
-
-@dataclass(frozen=True)
-class Access:
-    who: str | frozenset[str]
-    ok: int = 200
-    denied: int = 403
-    kwargs: Callable[[], dict] | None = None
-    query: str = ""
-    statuses: dict[str, int] = field(default_factory=dict)  # per-account overrides
-
-    def expected(self, account: str) -> int:
-        if account in self.statuses:
-            return self.statuses[account]
-        if self.who == PUBLIC:
-            return self.ok
-        if account == "anonymous":
-            return 302
-        if self.who == LOGGED_IN or account == "superuser" or account in self.who:
-            return self.ok
-        return self.denied
-
-
-def only(*role_names: str) -> frozenset[str]:
-    return frozenset(role_names)
-
+from tests.access_types import ACCOUNTS, LOGGED_IN, PUBLIC, Access  # noqa: F401
+from tests.prevention.access_council import ENTRIES as _council
+from tests.prevention.access_indicators import ENTRIES as _indicators
+from tests.requests_app.access import ENTRIES as _requests
 
 ENTRIES: dict[str, Access] = {
     # portal
@@ -62,6 +30,12 @@ ENTRIES: dict[str, Access] = {
     # GET just redirects back; the language is changed by POST.
     "set_language": Access(PUBLIC, ok=302),
 }
+
+# Each app (or topic) keeps its entries in its own module (tests/*/access*.py), merged here.
+for _entries in (_requests, _indicators, _council):
+    if overlap := set(ENTRIES) & set(_entries):
+        raise RuntimeError(f"URL names declared twice in tests/access*: {sorted(overlap)}")
+    ENTRIES.update(_entries)
 
 # Everything in the admin namespace: staff only, the admin sends others to its own login page.
 ADMIN_NAMESPACE = "admin"

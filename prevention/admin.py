@@ -1,0 +1,5 @@
+from django.contrib import admin  # noqa: F401
+
+# --- districts and indicators (issue 5) ---
+
+# --- prevention council (issue 4) ---

@@ -1,0 +1,1 @@
+"""The Kommunaler Präventionsrat: profile, measures, funding (issue 4)."""

@@ -1,0 +1,1 @@
+"""Indicators, values, revisions, import batches (issue 5)."""

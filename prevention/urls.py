@@ -1,0 +1,6 @@
+app_name = "prevention"
+
+urlpatterns = [
+    # --- districts and indicators (issue 5) ---
+    # --- prevention council (issue 4) ---
+]

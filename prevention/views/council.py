@@ -1,0 +1,1 @@
+"""Public and staff pages of the Kommunaler Präventionsrat (issue 4)."""

@@ -1,0 +1,1 @@
+"""Public and staff pages for districts and indicators (issue 5)."""
