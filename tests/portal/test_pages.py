@@ -108,3 +108,10 @@ def test_responses_carry_security_headers(client):
     assert "frame-ancestors 'none'" in csp
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.django_db
+def test_english_browser_still_gets_german_by_default(client):
+    html = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert '<html lang="de">' in html
+    assert "Zum Inhalt springen" in html
