@@ -1,6 +1,10 @@
+import csv
+from pathlib import Path
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import CoreModel
@@ -69,3 +73,43 @@ class Population(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} {self.year}: {self.inhabitants}"
+
+
+GERMAN_LETTERS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def german_slug(name: str) -> str:
+    """`Schloßchemnitz` -> `schlosschemnitz`, `Glösa-Draisdorf` -> `gloesa-draisdorf`."""
+    return slugify(name.lower().translate(GERMAN_LETTERS))
+
+
+DISTRICTS_CSV = Path(__file__).resolve().parent.parent / "data" / "chemnitz_stadtteile.csv"
+POPULATION_CSV_YEAR = 2018
+
+
+def load_districts(district_model=None, population_model=None) -> int:
+    """Create the 39 districts of prevention/data/chemnitz_stadtteile.csv and their published
+    2018 populations; existing rows are left alone. Called by migration 0002 (with the
+    historical models) and safe to call again. Returns the number of districts created."""
+    district_model = district_model or District
+    population_model = population_model or Population
+    created_count = 0
+    with DISTRICTS_CSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            district, created = district_model.objects.get_or_create(
+                number=row["number"],
+                defaults={
+                    "name": row["name"],
+                    "slug": german_slug(row["name"]),
+                    "ortschaft": row["ortschaft"] == "yes",
+                    "number_verified": row["number_verified"] == "yes",
+                },
+            )
+            created_count += created
+            if row["population_2018"]:
+                population_model.objects.get_or_create(
+                    district=district,
+                    year=POPULATION_CSV_YEAR,
+                    defaults={"inhabitants": int(row["population_2018"]), "synthetic": False},
+                )
+    return created_count

@@ -1,5 +1,31 @@
 """Access-table entries of this area; merged into tests/access.py (see its docstring)."""
 
+from portal import roles
 from tests.access_types import LOGGED_IN, PUBLIC, Access, only  # noqa: F401
 
-ENTRIES: dict[str, Access] = {}
+
+def _batch() -> dict:
+    from prevention.importers import import_batch_preview
+
+    batch, _plan = import_batch_preview(
+        data=b"district;indicator;period;value\n01;pks.890000;2023;5\n",
+        file_name="test.csv",
+        user=None,
+    )
+    return {"pk": batch.pk}
+
+
+def _indicator() -> dict:
+    return {"key": "pks.890000"}  # created by migration 0002
+
+
+ENTRIES: dict[str, Access] = {
+    "prevention:district_list": Access(PUBLIC),
+    "prevention:district_detail": Access(PUBLIC, kwargs=lambda: {"slug": "zentrum"}),
+    "prevention:indicator_list": Access(PUBLIC),
+    "prevention:indicator_detail": Access(PUBLIC, kwargs=_indicator),
+    "prevention:indicator_csv": Access(PUBLIC, kwargs=_indicator),
+    "prevention:indicator_json": Access(PUBLIC, kwargs=_indicator),
+    "prevention:indicator_import": Access(only(roles.PREVENTION_OFFICE)),
+    "prevention:indicator_import_preview": Access(only(roles.PREVENTION_OFFICE), kwargs=_batch),
+}
