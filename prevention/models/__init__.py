@@ -5,6 +5,24 @@
 - council: the Kommunaler Präventionsrat profile, measures, funding
 """
 
+from prevention.models.council import Attendance, Funding, Measure, PreventionCouncil
 from prevention.models.districts import District, Population
+from prevention.models.indicators import (
+    ImportBatch,
+    Indicator,
+    IndicatorValue,
+    IndicatorValueRevision,
+)
 
-__all__ = ["District", "Population"]
+__all__ = [
+    "Attendance",
+    "District",
+    "Funding",
+    "ImportBatch",
+    "Indicator",
+    "IndicatorValue",
+    "IndicatorValueRevision",
+    "Measure",
+    "Population",
+    "PreventionCouncil",
+]

@@ -1,0 +1,131 @@
+"""Checking uploaded files by their content and storing them as Attachment rows.
+
+The browser's file name and Content-Type are the uploader's claim and decide nothing: the first
+bytes say what a file is (PDF, PNG or JPEG), images must decode, and a PDF must end like one.
+The stored name gets the extension of the detected type, so a file can never be served as
+something it is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from portal.models import Attachment
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+
+# MIME type -> (magic bytes at offset 0, extension)
+SIGNATURES: dict[str, tuple[bytes, str]] = {
+    "application/pdf": (b"%PDF-", "pdf"),
+    "image/png": (b"\x89PNG\r\n\x1a\n", "png"),
+    "image/jpeg": (b"\xff\xd8\xff", "jpg"),
+}
+
+
+def max_upload_bytes() -> int:
+    return getattr(settings, "PORTAL_UPLOAD_MAX_BYTES", DEFAULT_MAX_BYTES)
+
+
+def sniff_mime_type(head: bytes) -> str | None:
+    """The MIME type the file's first bytes announce, or None for anything not allowed."""
+    for mime_type, (magic, _extension) in SIGNATURES.items():
+        if head.startswith(magic):
+            return mime_type
+    return None
+
+
+def _read_head_and_tail(upload: UploadedFile, size: int = 1024) -> tuple[bytes, bytes]:
+    upload.seek(0)
+    head = upload.read(size)
+    upload.seek(max(0, upload.size - size))
+    tail = upload.read(size)
+    upload.seek(0)
+    return head, tail
+
+
+def _image_decodes(upload: UploadedFile) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    upload.seek(0)
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return False
+    finally:
+        upload.seek(0)
+    return True
+
+
+def check_upload(upload: UploadedFile) -> str:
+    """Return the detected MIME type, or raise ValidationError with a German message."""
+    limit = max_upload_bytes()
+    if upload.size == 0:
+        raise ValidationError(_("Die Datei ist leer."), code="empty")
+    if upload.size > limit:
+        raise ValidationError(
+            _("Die Datei ist zu groß (%(size)s). Erlaubt sind höchstens %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    head, tail = _read_head_and_tail(upload)
+    mime_type = sniff_mime_type(head)
+    if mime_type is None:
+        raise ValidationError(
+            _(
+                "Dieser Dateityp ist nicht erlaubt. Erlaubt sind PDF-Dokumente sowie Bilder "
+                "im PNG- oder JPEG-Format; maßgeblich ist der Inhalt, nicht der Dateiname."
+            ),
+            code="type",
+        )
+    if mime_type == "application/pdf" and b"%%EOF" not in tail:
+        raise ValidationError(_("Die PDF-Datei ist unvollständig oder beschädigt."), code="broken")
+    if mime_type.startswith("image/") and not _image_decodes(upload):
+        raise ValidationError(
+            _("Die Bilddatei ist beschädigt und lässt sich nicht öffnen."), code="broken"
+        )
+    return mime_type
+
+
+def sha512_of(upload: UploadedFile) -> str:
+    digest = hashlib.sha512()
+    upload.seek(0)
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+def stored_file_name(original: str, mime_type: str) -> str:
+    stem = slugify(PurePath(original or "").stem)[:80] or "anlage"
+    return f"{stem}.{SIGNATURES[mime_type][1]}"
+
+
+@transaction.atomic
+def attachment_create(*, upload: UploadedFile, name: str = "", public: bool = False) -> Attachment:
+    """Check an upload by content and store it; on any error nothing is saved."""
+    mime_type = check_upload(upload)
+    attachment = Attachment(
+        name=(name or PurePath(upload.name or "").stem or _("Anlage"))[:200],
+        mime_type=mime_type,
+        size=upload.size,
+        sha512=sha512_of(upload),
+        public=public,
+    )
+    attachment.file.save(stored_file_name(upload.name, mime_type), upload, save=False)
+    try:
+        attachment.full_clean()
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
