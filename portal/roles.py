@@ -66,6 +66,36 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         ],
         APPROVER: ["view_organization", "view_person", "view_membership", "view_meeting"],
     },
+    # Motions are drafted and moved through their workflow on the portal's own pages (services
+    # check faction and role there); these are the admin permissions on top.
+    "requests_app": {
+        COUNCIL_MEMBER: [],
+        COUNCIL_OFFICE: [
+            "view_motion",
+            "change_motion",
+            "view_question",
+            "view_motionevent",
+            "view_referencecounter",
+            "view_deadlinereminder",
+        ],
+        PREVENTION_OFFICE: [
+            "view_motion",
+            "view_question",
+            "view_motionevent",
+            # answer reports are written on the work area's pages; the admin only shows them
+            "view_answerreport",
+            "view_answer",
+            "view_exhibit",
+        ],
+        APPROVER: [
+            "view_motion",
+            "view_question",
+            "view_motionevent",
+            "view_answerreport",
+            "view_answer",
+            "view_exhibit",
+        ],
+    },
 }
 
 

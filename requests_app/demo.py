@@ -1,0 +1,395 @@
+"""Demo motions: the founding case BA-044/2020 and fictitious motions in every state.
+
+Runs after portal.demo (INSTALLED_APPS order), so factions, departments and the `rat` account
+exist. Only creates what is missing (get_or_create): a second run changes nothing. Every invented
+motion says "Beispieldaten" in its text; submitters are the portal demo's fictitious persons.
+"""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from portal.models import AgendaItem, Meeting, Organization, Person, User
+from requests_app.models import AnswerReport, Motion, MotionEvent, Question
+
+BERLIN = ZoneInfo("Europe/Berlin")
+DEMO_NOTE = "*Beispieldaten – fiktiver Antrag für die Demonstration des Portals.*"
+
+BA044_TITLE = "Ein Jahr Allianz Sichere Sächsische Kommunen (ASSKomm) – Bilanz für Chemnitz"
+BA044_TEXT = """Der Stadtrat möge beschließen:
+
+Der Oberbürgermeister wird beauftragt, dem Stadtrat bis zum 30. September 2020 eine Information
+zu folgenden Fragen vorzulegen:"""
+BA044_QUESTIONS = [
+    "Welche Entwicklung hat die kommunale Prävention in Chemnitz seit dem Start der Allianz "
+    "Sichere Sächsische Kommunen am 6. Februar 2019 und der Neukonstituierung des Kommunalen "
+    "Präventionsrates im August 2019 genommen?",
+    "Welche Unterstützung durch den Freistaat, namentlich durch den Landespräventionsrat, ist "
+    "dabei zu verzeichnen?",
+    "Welche ersten Ergebnisse zeigt die Umsetzung des sächsischen Konzepts für mehr Sicherheit in "
+    "den Kommunen in Chemnitz?",
+    "Welche Auswirkungen hat dies bereits auf das Kriminalitätslagebild und auf die Zusammenarbeit "
+    "zwischen dem Polizeivollzugsdienst und dem Stadtordnungsdienst?",
+    "Ob und welche Effekte haben sich für die Zurückdrängung von Kriminalität und sonstigen "
+    "Rechtsverletzungen in den einzelnen Chemnitzer Stadtteilen ergeben oder angedeutet?",
+    "Welche Auswirkungen haben die Verzahnung der Akteure und die Einbindung der Bürgerinnen und "
+    "Bürger in ihren Stadtteilen auf das subjektive Sicherheitsgefühl der Chemnitzerinnen und "
+    "Chemnitzer?",
+]
+# From the speech introducing the motion in the Stadtrat on 24.06.2020 (../shared/seed/).
+BA044_REASONING = """Am 6. Februar 2019 fand in Chemnitz, im Stadion an der Gellertstraße, eine
+große Sicherheitskonferenz statt, mit der die Allianz Sichere Sächsische Kommunen (ASSKomm)
+gestartet wurde. Rund 250 Bürgermeister und weitere Verantwortliche aus Städten und Gemeinden
+nahmen teil, dazu zahlreiche Vertreter der sächsischen Polizei und der kommunalen
+Polizeibehörden.
+
+Ausgangspunkt war eine Diskrepanz zwischen dem Sicherheitsgefühl der Menschen und der
+tatsächlichen Kriminalitätslage: Obwohl die Kriminalitätszahlen in vielen Bereichen seit langem
+zurückgehen, schlägt sich das nicht im Sicherheitsgefühl nieder. Als Lösungsweg soll in ganz
+Sachsen eine funktionierende kommunale Kriminalprävention auf- und ausgebaut werden. Im
+Mittelpunkt stehen Kriminalpräventive Räte, die gemeinsam mit der Polizei und den kommunalen
+Ordnungsdiensten die Sicherheitslage regelmäßig analysieren und im engen Kontakt mit den
+Bürgerinnen und Bürgern Schwachpunkte und Gefährdungslagen rechtzeitig erkennen.
+
+Wir halten diesen Ansatz – ein wirksames Netzwerk von Akteuren statt immer neuer
+Strafverschärfung, Wegsperren oder Abschreckung – für richtig. Er ist auch ein probater Weg zu
+einem vertrauensbildenden Klima zwischen Polizei und Bevölkerung.
+
+Der Freistaat hat zugesagt, 1,3 Millionen Euro in die Förderung der Präventionsarbeit zu
+investieren. In Chemnitz hat sich der seit Anfang 1998 bestehende Kriminalpräventive Rat mit
+Beschluss vom 22. August 2019 als Kommunaler Präventionsrat Chemnitz neu konstituiert.
+
+Der Antrag bezweckt eine Information des Stadtrates darüber, welche Entwicklung die kommunale
+Prävention seither in Chemnitz genommen hat, welche Unterstützung des Freistaates zu verzeichnen
+ist, welche ersten Ergebnisse sich zeigen und welche Auswirkungen dies auf das
+Kriminalitätslagebild, auf die Zusammenarbeit von Polizeivollzugsdienst und Stadtordnungsdienst,
+auf die einzelnen Stadtteile und auf das subjektive Sicherheitsgefühl der Chemnitzerinnen und
+Chemnitzer hat.
+
+Wir sind einigermaßen erstaunt, dass es zu diesem Beschlussantrag keine Stellungnahme des
+Fachdezernats Recht, Sicherheit und Umweltschutz gibt, obgleich der Kommunale Präventionsrat
+unter der Leitung dieses Dezernats tagt. Vielleicht wird die erbetene Information dann umso
+gehaltvoller und überzeugender."""
+
+
+def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:
+    return datetime.datetime(day.year, day.month, day.day, hour, tzinfo=BERLIN)
+
+
+def load(*, stdout) -> None:
+    rat = User.objects.get(username="rat")
+    office = User.objects.get(username="ratsbuero")
+    law = Organization.objects.get(short_name="Dezernat 3", kind=Organization.Kind.DEPARTMENT)
+    council = Organization.objects.get(short_name="Stadtrat", kind=Organization.Kind.COUNCIL)
+    meeting, _created = Meeting.objects.get_or_create(
+        organization=council,
+        start=_at(datetime.date(2020, 6, 24), 15),
+        defaults={"name": "Sitzung des Stadtrates", "state": Meeting.State.HELD, "public": True},
+    )
+    agenda_item, _created = AgendaItem.objects.get_or_create(
+        meeting=meeting,
+        title=f"BA-044/2020 {BA044_TITLE}",
+        defaults={"result": "angenommen"},
+    )
+    submitted = _at(datetime.date(2020, 6, 3))
+    _motion(
+        title=BA044_TITLE,
+        faction="DIE LINKE",
+        kind=Motion.Kind.BA,
+        text=BA044_TEXT,
+        reasoning=BA044_REASONING,
+        questions=BA044_QUESTIONS,
+        submitters=[rat.person],
+        status=Motion.Status.REGISTERED,
+        reference=("BA", 44, 2020),
+        lead_department=law,
+        submitted_at=submitted,
+        registered_at=submitted,
+        due_date=datetime.date(2020, 9, 30),
+        meeting=meeting,
+        agenda_item=agenda_item,
+        decision=Motion.Decision.ADOPTED,
+        events=[
+            (MotionEvent.Action.SUBMITTED, rat, submitted, ""),
+            (MotionEvent.Action.REGISTERED, office, submitted, f"Federführung: {law.name}"),
+            (
+                MotionEvent.Action.TREATED,
+                office,
+                _at(datetime.date(2020, 6, 24), 18),
+                f"{meeting} – angenommen",
+            ),
+        ],
+    )
+    _fictitious_motions(rat=rat, office=office, law=law)
+    _reports()
+
+
+def _fictitious_motions(*, rat: User, office: User, law: Organization) -> None:
+    today = timezone.localdate()
+    year = today.year
+    social = Organization.objects.get(short_name="Dezernat 5", kind=Organization.Kind.DEPARTMENT)
+    member = {
+        short: Person.objects.filter(memberships__organization__short_name=short).first()
+        for short in ("DIE LINKE", "CDU", "AfD", "SPD", "GRÜNE")
+    }
+    ago = [_at(today - datetime.timedelta(days=days)) for days in range(0, 60)]
+    # fmt: off
+    specs = [
+        # (title, faction, kind, state, submitters, days since submission, due in days)
+        ("Beleuchtung im Stadthallenpark", "DIE LINKE", "RA", "draft", [rat.person], None, None),
+        ("Sicherheitsgefühl an Haltestellen des Nahverkehrs", "DIE LINKE", "IA", "submitted",
+         [rat.person, member["DIE LINKE"]], 2, None),
+        ("Videoüberwachung an der Zentralhaltestelle", "DIE LINKE", "RA", "returned",
+         [rat.person], 8, None),
+        ("Einsatzzeiten des Stadtordnungsdienstes am Wochenende", "SPD", "RA", "registered",
+         [member["SPD"]], 40, -10),
+        ("Präventionsangebote an Chemnitzer Oberschulen", "GRÜNE", "RA", "registered",
+         [member["GRÜNE"]], 23, 5),
+        ("Förderung von Nachbarschaftsprojekten durch den Präventionsrat", "CDU", "IA",
+         "registered", [member["CDU"]], 8, 20),
+        ("Personalstärke des Stadtordnungsdienstes", "DIE LINKE", "RA", "answered",
+         [rat.person], 50, None),
+        ("Zuständigkeit für Verkehrskontrollen auf Bundesstraßen", "AfD", "RA", "rejected",
+         [member["AfD"]], 15, None),
+        ("Sicherheitspartnerschaft mit dem Einzelhandel", "SPD", "BA", "withdrawn",
+         [member["SPD"]], 30, None),
+        ("Schutz von Beschäftigten im Bürgerservice", "CDU", "RA", "confidential",
+         [member["CDU"]], 12, 16),
+    ]
+    # fmt: on
+    numbers = {"RA": 100, "IA": 100, "BA": 100}
+    for title, faction, kind, state, submitters, days, due_in in specs:
+        submitted = ago[days] if days is not None else None
+        registered = state in ("registered", "answered", "confidential")
+        if registered:
+            numbers[kind] += 1
+        status = Motion.Status.REGISTERED if state == "confidential" else Motion.Status(state)
+        events = _events(state, rat=rat, office=office, submitted=submitted, law=law)
+        _motion(
+            title=title,
+            faction=faction,
+            kind=kind,
+            text=f"Wir fragen die Verwaltung zum Thema „{title}“.\n\n{DEMO_NOTE}",
+            reasoning="",
+            questions=[
+                f"Wie ist der aktuelle Stand beim Thema „{title}“?",
+                "Welche Maßnahmen plant die Verwaltung in den nächsten zwölf Monaten?",
+            ],
+            submitters=[person for person in submitters if person],
+            status=status,
+            reference=(kind, numbers[kind], year) if registered else None,
+            lead_department=(social if "Schulen" in title else law) if registered else None,
+            submitted_at=None if state in ("draft", "returned") else submitted,
+            registered_at=submitted if registered else None,
+            due_date=today + datetime.timedelta(days=due_in) if due_in is not None else None,
+            answered_at=ago[5] if state == "answered" else None,
+            confidential=state == "confidential",
+            events=events,
+        )
+
+
+def _events(state, *, rat, office, submitted, law):
+    Action = MotionEvent.Action
+    if state == "draft":
+        return [(Action.CREATED, rat, submitted or timezone.now(), "")]
+    events = [(Action.SUBMITTED, rat, submitted, "")]
+    if state == "returned":
+        reason = "Bitte die zweite Frage genauer fassen. (Beispieldaten)"
+        return [*events, (Action.RETURNED, office, submitted, reason)]
+    if state == "rejected":
+        reason = "Die Frage betrifft keine Angelegenheit der Stadt. (Beispieldaten)"
+        return [*events, (Action.REJECTED, office, submitted, reason)]
+    if state == "withdrawn":
+        return [*events, (Action.WITHDRAWN, rat, submitted, "")]
+    if state == "submitted":
+        return events
+    events.append((Action.REGISTERED, office, submitted, f"Federführung: {law.name}"))
+    if state == "answered":
+        events.append((Action.ANSWERED, None, submitted, ""))
+    return events
+
+
+def _motion(*, title, faction, questions, submitters, events, reference=None, **fields) -> Motion:
+    faction_org = Organization.objects.get(short_name=faction, kind=Organization.Kind.FACTION)
+    fields.setdefault("created", fields.get("submitted_at") or timezone.now())
+    if reference:
+        kind, number, year = reference
+        fields.update(number=number, year=year, reference=f"{kind}-{number:03d}/{year}")
+    motion, created = Motion.objects.get_or_create(
+        faction=faction_org, title=title, defaults=fields
+    )
+    if not created:
+        return motion
+    motion.submitters.add(*submitters)
+    Question.objects.bulk_create(
+        Question(motion=motion, number=n, text=text) for n, text in enumerate(questions, start=1)
+    )
+    previous = Motion.Status.DRAFT
+    for action, user, when, comment in events:
+        to_status = {
+            MotionEvent.Action.CREATED: Motion.Status.DRAFT,
+            MotionEvent.Action.TREATED: previous,
+        }.get(action, action)
+        MotionEvent.objects.create(
+            motion=motion,
+            user=user,
+            created=when,
+            action=action,
+            from_status="" if action == MotionEvent.Action.CREATED else previous,
+            to_status=to_status,
+            comment=comment,
+        )
+        previous = to_status
+    return motion
+
+
+# --- answer reports ------------------------------------------------------------------------------
+# The answer to BA-044/2020 as the KPR office might have written it: invented text, marked as
+# Beispieldaten, with exhibits drawn from the demo indicators, KPR meetings and measures.
+
+REPORT_NOTE = "*Beispieldaten – fiktive Antwort für die Demonstration des Portals.*"
+BA044_SUMMARY = f"""Die Verwaltung berichtet über das erste Jahr der Allianz Sichere Sächsische
+Kommunen in Chemnitz: die Neukonstituierung des Kommunalen Präventionsrates, die Förderung durch
+den Freistaat, erste Maßnahmen und die Entwicklung von Kriminalität und Sicherheitsgefühl in den
+Stadtteilen.
+
+{REPORT_NOTE}"""
+BA044_ANSWERS = [
+    "Der Kriminalpräventive Rat hat sich am 22. August 2019 als Kommunaler Präventionsrat "
+    "Chemnitz neu konstituiert. Er tagt seitdem zweimal im Jahr; die Arbeit wird in "
+    "Arbeitsgruppen vorbereitet. Die Sitzungen seit der Neukonstituierung zeigt die Tabelle.",
+    "Der Landespräventionsrat hat die Stadt bei der Sicherheitsanalyse beraten. Aus der "
+    "Richtlinie Kommunale Prävention (ASSKomm) wurden Maßnahmen des Präventionsrates mit bis zu "
+    "90 Prozent der Kosten gefördert; den Eigenanteil trägt die Stadt.",
+    "Erste Maßnahmen laufen: gemeinsame Präsenzstreifen von Polizei und Stadtordnungsdienst im "
+    "Zentrum und ein Sicherheitsaudit öffentlicher Plätze. Die Abbildung zeigt die Straftaten "
+    "je 100.000 Einwohner 2019 nach Stadtteilen als Ausgangslage.",
+    "Polizeivollzugsdienst und Stadtordnungsdienst stimmen ihre Streifen im Zentrum wöchentlich "
+    "ab. Im Zentrum ist die Zahl der registrierten Straftaten je Einwohner seit 2018 "
+    "zurückgegangen; ein ursächlicher Zusammenhang lässt sich nach einem Jahr nicht belegen.",
+    "Effekte deuten sich vor allem in den Stadtteilen mit Maßnahmen an (Zentrum, Sonnenberg). "
+    "Die Tabelle zeigt die Häufigkeitszahlen 2017 bis 2019 für diese und benachbarte "
+    "Stadtteile.",
+    "In Stadtteilen mit vielen registrierten Straftaten fühlen sich weniger Menschen nachts "
+    "sicher. Die Bürgerumfrage wird wiederholt, um Veränderungen des Sicherheitsgefühls zu "
+    "erkennen.",
+]
+# (question number, kind, indicator key, district names, first year, last year, caption)
+BA044_EXHIBITS = [
+    (1, "meetings", None, [], 2019, 2020, "Beispieldaten"),
+    (2, "measures", None, [], 2019, 2020, "Beispieldaten"),
+    (3, "indicator_chart", "pks.890000", [], 2019, 2019, ""),
+    (4, "indicator_chart", "pks.890000", ["Zentrum"], 2015, 2019, ""),
+    (5, "indicator_table", "pks.890000", ["Zentrum", "Sonnenberg", "Yorckgebiet"], 2017, 2019, ""),
+    (6, "safety_comparison", None, [], None, 2019, ""),
+]
+
+
+def _reports() -> None:
+    from requests_app.report_services import enqueue_pdf, freeze
+
+    kpr, boss = User.objects.get(username="kpr"), User.objects.get(username="dezernat")
+    motion = Motion.objects.get_by_slug("ba-044-2020")
+    if not AnswerReport.all_objects.filter(motion=motion).exists():
+        report = _report(
+            motion,
+            kpr,
+            BA044_ANSWERS,
+            BA044_SUMMARY,
+            BA044_EXHIBITS,
+            created=_at(datetime.date(2020, 9, 1)),
+        )
+        Action = MotionEvent.Action
+        day = datetime.date(2020, 9, 28)
+        for action, user, when in [
+            (Action.REPORT_SUBMITTED, kpr, _at(day, 9)),
+            (Action.REPORT_APPROVED, boss, _at(day, 15)),
+            (Action.REPORT_PUBLISHED, boss, _at(day + datetime.timedelta(days=1), 10)),
+        ]:
+            MotionEvent.objects.create(
+                motion=motion, report=report, user=user, created=when, action=action
+            )
+        report.approver, report.approved_at = boss, _at(day, 15)
+        report.submitted_at = _at(day, 9)
+        report.save(update_fields=["approver", "approved_at", "submitted_at"])
+        freeze(report)
+        published = _at(day + datetime.timedelta(days=1), 10)
+        report.snapshot["published_at"] = published.isoformat()
+        AnswerReport.objects.filter(pk=report.pk).update(
+            published_at=published, snapshot=report.snapshot
+        )
+        Motion.objects.filter(pk=motion.pk).update(
+            status=Motion.Status.ANSWERED, answered_at=published
+        )
+        MotionEvent.objects.create(
+            motion=motion,
+            user=boss,
+            created=published,
+            action=MotionEvent.Action.ANSWERED,
+            from_status=Motion.Status.REGISTERED,
+            to_status=Motion.Status.ANSWERED,
+        )
+        transaction.on_commit(lambda pk=report.pk: enqueue_pdf(pk))
+    others = [
+        ("Förderung von Nachbarschaftsprojekten durch den Präventionsrat", "in_review"),
+        ("Einsatzzeiten des Stadtordnungsdienstes am Wochenende", "draft"),
+    ]
+    for title, status in others:
+        motion = Motion.objects.filter(title=title, status=Motion.Status.REGISTERED).first()
+        if motion is None or AnswerReport.all_objects.filter(motion=motion).exists():
+            continue
+        answers = [
+            f"Zur Frage nach dem Stand beim Thema „{title}“ berichtet die Verwaltung … "
+            f"\n\n{REPORT_NOTE}",
+            "Geplant sind … (Beispieldaten)" if status == "in_review" else "",
+        ]
+        exhibits = [(1, "measures", None, [], 2020, 2025, "Beispieldaten")]
+        report = _report(motion, kpr, answers, REPORT_NOTE, exhibits)
+        if status == "in_review":
+            report.status, report.submitted_at = AnswerReport.Status.IN_REVIEW, timezone.now()
+            report.save(update_fields=["status", "submitted_at"])
+            MotionEvent.objects.create(
+                motion=motion,
+                report=report,
+                user=kpr,
+                action=MotionEvent.Action.REPORT_SUBMITTED,
+            )
+
+
+def _report(motion, author, answers, summary, exhibits, created=None) -> AnswerReport:
+    from prevention.models import District, Indicator
+    from requests_app.models import Answer, Exhibit
+
+    report = AnswerReport.objects.create(
+        motion=motion,
+        slug=motion.public_slug,
+        title=f"Antwort der Verwaltung: {motion.title}"[:300],
+        summary=summary,
+        created_by=author,
+        created=created or timezone.now(),
+    )
+    by_number = {}
+    for question, text in zip(motion.questions.order_by("number"), answers, strict=False):
+        by_number[question.number] = Answer.objects.create(
+            report=report, question=question, text=text
+        )
+    for number, kind, key, districts, first, last, caption in exhibits:
+        exhibit = Exhibit.objects.create(
+            answer=by_number[number],
+            kind=kind,
+            indicator=Indicator.objects.filter(key=key).first() if key else None,
+            year_from=first,
+            year_to=last,
+            caption=caption,
+        )
+        exhibit.districts.set(District.objects.filter(name__in=districts))
+    MotionEvent.objects.create(
+        motion=motion,
+        report=report,
+        user=author,
+        created=report.created,
+        action=MotionEvent.Action.REPORT_STARTED,
+    )
+    return report

@@ -1,0 +1,280 @@
+"""Forms of the motion pages. They only validate; the services in services.py do the writing."""
+
+from datetime import timedelta
+
+from django import forms
+from django.conf import settings
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Meeting, Organization
+from prevention.models import District, Indicator
+from requests_app.models import Exhibit, Motion, user_factions
+
+MAX_QUESTIONS = 30
+
+
+class MotionForm(forms.Form):
+    faction = forms.ModelChoiceField(
+        label=_("Fraktion"), queryset=Organization.objects.none(), empty_label=None
+    )
+    kind = forms.ChoiceField(label=_("Art"), choices=Motion.Kind.choices)
+    title = forms.CharField(label=_("Titel"), max_length=300)
+    text = forms.CharField(
+        label=_("Antragstext"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown: **fett**, *kursiv*, Listen mit „-“, Links als [Text](https://…)."),
+    )
+    reasoning = forms.CharField(
+        label=_("Begründung"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Markdown wie beim Antragstext."),
+    )
+    # The motion's version when the form was opened (lost-update protection).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, user, motion: Motion | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if motion is None:
+            self.fields["faction"].queryset = user_factions(user)
+        else:
+            del self.fields["faction"]  # a motion stays with its faction
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Frage"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+    )
+
+
+class BaseQuestionFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
+QuestionFormSet = forms.formset_factory(
+    QuestionForm,
+    formset=BaseQuestionFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_QUESTIONS,
+    validate_max=True,
+)
+
+
+def questions_from(formset) -> list[str]:
+    """The question texts in order, without removed and empty rows."""
+    return [
+        form.cleaned_data["text"]
+        for form in formset.forms
+        if form.cleaned_data.get("text") and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begründung"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class WithdrawForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Bemerkung (freiwillig)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=5000,
+    )
+
+
+class RegisterForm(forms.Form):
+    lead_department = forms.ModelChoiceField(
+        label=_("federführendes Dezernat"),
+        queryset=Organization.objects.filter(kind=Organization.Kind.DEPARTMENT),
+        empty_label=_("bitte wählen"),
+    )
+    due_date = forms.DateField(
+        label=_("Frist"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Vorbelegt mit der üblichen Antwortfrist; leer gelassen gilt sie ebenfalls. "
+            "Bei Beschlussanträgen legt das Ratsbüro die Frist fest oder lässt sie leer."
+        ),
+    )
+    confidential = forms.BooleanField(
+        label=_("vertraulich (nicht öffentlich zeigen)"), required=False
+    )
+
+    def __init__(self, *args, motion: Motion, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = settings.MOTION_ANSWER_PERIOD_DAYS.get(motion.kind)
+        if days:
+            self.fields["due_date"].initial = timezone.localdate() + timedelta(days=days)
+
+
+class TreatmentForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        label=_("Sitzung des Stadtrats"),
+        queryset=Meeting.objects.filter(organization__kind=Organization.Kind.COUNCIL),
+        empty_label=_("bitte wählen"),
+    )
+    agenda_number = forms.CharField(label=_("Tagesordnungspunkt (Nummer)"), max_length=20)
+    decision = forms.ChoiceField(
+        label=_("Beschluss"), choices=Motion.Decision.choices, required=False
+    )
+    votes_yes = forms.IntegerField(label=_("Ja-Stimmen"), min_value=0, required=False)
+    votes_no = forms.IntegerField(label=_("Nein-Stimmen"), min_value=0, required=False)
+    votes_abstain = forms.IntegerField(label=_("Enthaltungen"), min_value=0, required=False)
+
+    def __init__(self, *args, motion: Motion, **kwargs):
+        super().__init__(*args, **kwargs)
+        if motion.kind != Motion.Kind.BA:  # only a Beschlussantrag is voted on
+            for name in ("decision", "votes_yes", "votes_no", "votes_abstain"):
+                del self.fields[name]
+
+
+class MotionFilterForm(forms.Form):
+    """The public list's filters (GET). Unknown values are ignored, never an error page."""
+
+    SORTS = [("datum", _("neueste zuerst")), ("frist", _("nach Frist"))]
+
+    kind = forms.ChoiceField(
+        label=_("Art"), choices=[("", _("alle")), *Motion.Kind.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("alle"))]
+        + [(s.value, s.label) for s in Motion.Status if s in Motion.PUBLIC_STATUSES],
+        required=False,
+    )
+    faction = forms.ModelChoiceField(
+        label=_("Fraktion"),
+        queryset=Organization.objects.filter(kind=Organization.Kind.FACTION),
+        required=False,
+        empty_label=_("alle"),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Dezernat"),
+        queryset=Organization.objects.filter(kind=Organization.Kind.DEPARTMENT),
+        required=False,
+        empty_label=_("alle"),
+    )
+    year = forms.TypedChoiceField(label=_("Jahr"), coerce=int, required=False, empty_value=None)
+    sort = forms.ChoiceField(label=_("Sortierung"), choices=SORTS, required=False)
+
+    def __init__(self, *args, years: list[int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", _("alle"))] + [(y, str(y)) for y in years]
+
+    def filter(self, queryset):
+        self.is_valid()  # invalid fields are left out of cleaned_data and so ignored
+        data = dict.fromkeys(self.fields) | self.cleaned_data
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["status"]:
+            queryset = queryset.filter(status=data["status"])
+        if data["faction"]:
+            queryset = queryset.filter(faction=data["faction"])
+        if data["department"]:
+            queryset = queryset.filter(lead_department=data["department"])
+        if data["year"]:
+            queryset = queryset.filter(submitted_at__year=data["year"])
+        if data["sort"] == "frist":
+            return queryset.order_by(F("due_date").asc(nulls_last=True), "-submitted_at", "-pk")
+        return queryset.order_by("-submitted_at", "-pk")
+
+
+# --- answer reports ------------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    """Title, summary and one answer field per question (`answer_<pk>`), plus the version."""
+
+    title = forms.CharField(label=_("Titel"), max_length=300)
+    summary = forms.CharField(
+        label=_("Zusammenfassung"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown: **fett**, *kursiv*, Listen mit „-“, Links als [Text](https://…)."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, answers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = list(answers)
+        for answer in self.answers:
+            self.fields[f"answer_{answer.pk}"] = forms.CharField(
+                label=_("Antwort auf Frage %(number)s") % {"number": answer.question.number},
+                required=False,  # a draft may be incomplete; submitting for review checks
+                max_length=50_000,
+                widget=forms.Textarea(attrs={"rows": 8}),
+            )
+
+    def answer_fields(self):
+        """(question, bound field) pairs for the template."""
+        return [(answer.question, self[f"answer_{answer.pk}"]) for answer in self.answers]
+
+    def answer_texts(self) -> dict[int, str]:
+        return {answer.pk: self.cleaned_data[f"answer_{answer.pk}"] for answer in self.answers}
+
+
+class ExhibitForm(forms.Form):
+    answer = forms.ModelChoiceField(label=_("zu Frage"), queryset=None, empty_label=None)
+    kind = forms.ChoiceField(label=_("Art der Anlage"), choices=Exhibit.Kind.choices)
+    indicator = forms.ModelChoiceField(
+        label=_("Kennzahl"),
+        queryset=Indicator.objects.all(),
+        required=False,
+        empty_label=_("keine (für Sitzungen, Maßnahmen, Vergleich)"),
+        help_text=_("Nur für „Kennzahl als Diagramm“ und „Kennzahl als Tabelle“."),
+    )
+    districts = forms.ModelMultipleChoiceField(
+        label=_("Stadtteile"),
+        queryset=District.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text=_(
+            "Keine Auswahl: alle Stadtteile. Ein einzelner Stadtteil zeigt beim Diagramm "
+            "den Verlauf über die Jahre."
+        ),
+    )
+    year_from = forms.IntegerField(
+        label=_("von Jahr"), required=False, min_value=1990, max_value=2100
+    )
+    year_to = forms.IntegerField(
+        label=_("bis Jahr"), required=False, min_value=1990, max_value=2100
+    )
+    position = forms.IntegerField(label=_("Reihenfolge"), min_value=1, max_value=99, initial=1)
+    caption = forms.CharField(label=_("Bildunterschrift"), required=False, max_length=300)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].queryset = report.answers.select_related("question").order_by(
+            "question__number"
+        )
+        self.fields["answer"].label_from_instance = lambda answer: (
+            _("Frage %(number)s") % {"number": answer.question.number}
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") in Exhibit.INDICATOR_KINDS and not data.get("indicator"):
+            self.add_error("indicator", _("Bitte wählen Sie eine Kennzahl."))
+        first, last = data.get("year_from"), data.get("year_to")
+        if first and last and last < first:
+            self.add_error("year_to", _("„bis Jahr“ darf nicht vor „von Jahr“ liegen."))
+        return data
+
+
+class ReviewCommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Was ist zu ändern?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )

@@ -1,0 +1,706 @@
+"""Motions (Ratsanfrage, Informationsanfrage, Beschlussantrag), their questions and audit log.
+
+Every state change goes through `requests_app.services`, which writes a `MotionEvent`. Reads go
+through `Motion.objects` (`published()`, `visible_to(user)`, ...): views never filter by status.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, F, IntegerField, Q, When
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import AgendaItem, CoreModel, CoreQuerySet, Meeting, Organization, Person
+
+SLUG_RE = re.compile(r"^(?P<kind>ra|ia|ba)-(?P<number>\d{1,4})-(?P<year>\d{4})$")
+AMBER_DAYS = 7  # DESIGN §4: amber when 7 days or fewer are left
+
+
+class MotionQuerySet(CoreQuerySet):
+    def published(self):
+        """Motions the public may see: submitted (or later) and not confidential."""
+        return self.filter(_published_q())
+
+    def of_factions(self, user):
+        return self.filter(faction__in=user_factions(user))
+
+    def of_departments(self, user):
+        return self.filter(lead_department__in=user_departments(user))
+
+    def visible_to(self, user):
+        """Everything `user` may read: published motions plus their own area's motions."""
+        if not user.is_authenticated:
+            return self.published()
+        if user.is_superuser or user.has_role("council_office"):
+            return self.all()
+        condition = _published_q() | Q(faction__in=user_factions(user))
+        condition |= Q(lead_department__in=user_departments(user))
+        return self.filter(condition)
+
+    def workspace_for(self, user):
+        """Motions `user` works on: their factions', their departments', all for the office."""
+        if user.is_superuser or user.has_role("council_office"):
+            return self.all()
+        return self.filter(
+            Q(faction__in=user_factions(user)) | Q(lead_department__in=user_departments(user))
+        )
+
+    def for_list(self):
+        """What the list and dashboard tables show, with the related rows in the same query."""
+        return self.select_related("faction", "lead_department")
+
+    def dashboard_own(self, user):
+        """'Meine Anträge': every motion of the user's factions (drafts first)."""
+        editable_first = Case(
+            When(status__in=Motion.EDITABLE_STATUSES, then=0),
+            default=1,
+            output_field=IntegerField(),
+        )
+        return self.of_factions(user).for_list().order_by(editable_first, "-modified")
+
+    def office_inbox(self):
+        return self.filter(status=Motion.Status.SUBMITTED).for_list().order_by("submitted_at")
+
+    def office_open(self):
+        """Registered motions still waiting for their answer, earliest deadline first."""
+        return (
+            self.filter(status=Motion.Status.REGISTERED)
+            .for_list()
+            .order_by(F("due_date").asc(nulls_last=True), "pk")
+        )
+
+    def department_open(self, user):
+        return (
+            self.of_departments(user)
+            .filter(status=Motion.Status.REGISTERED)
+            .for_list()
+            .order_by(F("due_date").asc(nulls_last=True), "pk")
+        )
+
+    def needing_reminder(self, today: date):
+        """Registered motions due within AMBER_DAYS or overdue (amber or red)."""
+        return self.filter(
+            status=Motion.Status.REGISTERED,
+            due_date__isnull=False,
+            due_date__lte=today + timedelta(days=AMBER_DAYS),
+            lead_department__isnull=False,
+        )
+
+    def get_by_slug(self, slug: str) -> Motion:
+        """Find a motion by the slug of its reference (`ba-044-2020`); DoesNotExist otherwise."""
+        match = SLUG_RE.match(slug)
+        if not match:
+            raise Motion.DoesNotExist
+        return self.get(
+            kind=match["kind"].upper(), number=int(match["number"]), year=int(match["year"])
+        )
+
+
+class MotionManager(models.Manager.from_queryset(MotionQuerySet)):
+    """Hides soft-deleted motions, like the core's AliveManager."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted=False)
+
+
+def _published_q() -> Q:
+    return Q(status__in=Motion.PUBLIC_STATUSES, submitted_at__isnull=False, confidential=False)
+
+
+def user_factions(user):
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return user.organizations.filter(kind=Organization.Kind.FACTION, deleted=False)
+
+
+def user_departments(user):
+    if not user.is_authenticated:
+        return Organization.objects.none()
+    return user.organizations.filter(kind=Organization.Kind.DEPARTMENT, deleted=False)
+
+
+class Motion(CoreModel):
+    class Kind(models.TextChoices):
+        RA = "RA", _("Ratsanfrage")
+        IA = "IA", _("Informationsanfrage")
+        BA = "BA", _("Beschlussantrag")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        SUBMITTED = "submitted", _("eingereicht")
+        REGISTERED = "registered", _("in Bearbeitung")
+        ANSWERED = "answered", _("beantwortet")
+        RETURNED = "returned", _("zurückgegeben")
+        REJECTED = "rejected", _("zurückgewiesen")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
+
+    class Decision(models.TextChoices):
+        NONE = "", _("kein Beschluss")
+        ADOPTED = "adopted", _("angenommen")
+        REJECTED = "rejected", _("abgelehnt")
+
+    # Statuses in which the faction may still edit the text.
+    EDITABLE_STATUSES = (Status.DRAFT, Status.RETURNED)
+    # Statuses in which a motion that was submitted stays public (returned goes back to draft).
+    PUBLIC_STATUSES = (
+        Status.SUBMITTED,
+        Status.REGISTERED,
+        Status.ANSWERED,
+        Status.REJECTED,
+        Status.WITHDRAWN,
+    )
+    CLOSED_STATUSES = (Status.ANSWERED, Status.REJECTED, Status.WITHDRAWN)
+
+    kind = models.CharField(_("Art"), max_length=2, choices=Kind.choices)
+    title = models.CharField(_("Titel"), max_length=300)
+    text = models.TextField(_("Antragstext (Markdown)"), blank=True)
+    reasoning = models.TextField(_("Begründung (Markdown)"), blank=True)
+    faction = models.ForeignKey(
+        Organization,
+        verbose_name=_("Fraktion"),
+        on_delete=models.PROTECT,
+        related_name="motions",
+        limit_choices_to={"kind": Organization.Kind.FACTION},
+    )
+    submitters = models.ManyToManyField(
+        Person, verbose_name=_("Einreichende"), blank=True, related_name="motions"
+    )
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    # Reference number, assigned at registration: RA-017/2026 = kind, number, year.
+    number = models.PositiveIntegerField(_("laufende Nummer"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("Jahr"), null=True, blank=True)
+    reference = models.CharField(_("Drucksachennummer"), max_length=20, blank=True)
+    lead_department = models.ForeignKey(
+        Organization,
+        verbose_name=_("federführendes Dezernat"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_motions",
+        limit_choices_to={"kind": Organization.Kind.DEPARTMENT},
+    )
+    submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
+    registered_at = models.DateTimeField(_("registriert am"), null=True, blank=True)
+    due_date = models.DateField(_("Frist"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
+    confidential = models.BooleanField(
+        _("vertraulich"),
+        default=False,
+        help_text=_("Vertrauliche Anträge erscheinen nicht auf den öffentlichen Seiten."),
+    )
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("behandelt in Sitzung"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="motions",
+    )
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        verbose_name=_("Tagesordnungspunkt"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="motions",
+    )
+    decision = models.CharField(
+        _("Beschluss"), max_length=20, choices=Decision.choices, blank=True, default=""
+    )
+    votes_yes = models.PositiveIntegerField(_("Ja-Stimmen"), null=True, blank=True)
+    votes_no = models.PositiveIntegerField(_("Nein-Stimmen"), null=True, blank=True)
+    votes_abstain = models.PositiveIntegerField(_("Enthaltungen"), null=True, blank=True)
+    # Lost-update protection: every service that changes the motion increments it.
+    version = models.PositiveIntegerField(_("Version"), default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("angelegt von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = MotionManager()
+    all_objects = MotionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Antrag / Anfrage")
+        verbose_name_plural = _("Anträge und Anfragen")
+        ordering = ["-created", "-pk"]
+        base_manager_name = "all_objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "number"],
+                name="motion_unique_number_per_kind_and_year",
+                violation_error_message=_("Diese Drucksachennummer ist schon vergeben."),
+            ),
+            models.UniqueConstraint(
+                fields=["reference"],
+                condition=~Q(reference=""),
+                name="motion_unique_reference",
+                violation_error_message=_("Diese Drucksachennummer ist schon vergeben."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(number__isnull=True, year__isnull=True, reference="")
+                    | Q(number__isnull=False, year__isnull=False) & ~Q(reference="")
+                ),
+                name="motion_reference_complete",
+                violation_error_message=_("Nummer, Jahr und Drucksachennummer gehören zusammen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="") | Q(kind="BA"),
+                name="motion_decision_only_for_ba",
+                violation_error_message=_("Nur über einen Beschlussantrag wird abgestimmt."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["registered", "answered"]) | ~Q(reference=""),
+                name="motion_registered_has_reference",
+                violation_error_message=_("Ein registrierter Antrag braucht eine Nummer."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "due_date"])]
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}" if self.reference else self.title
+
+    def get_absolute_url(self) -> str:
+        """The public page (only meaningful for published motions)."""
+        return reverse("requests_app:motion_detail", kwargs={"slug": self.public_slug})
+
+    def get_workspace_url(self) -> str:
+        return reverse("requests_app:workspace_motion", kwargs={"pk": self.pk})
+
+    @property
+    def public_slug(self) -> str:
+        if self.reference:
+            return f"{self.kind.lower()}-{self.number:03d}-{self.year}"
+        return f"eingang-{self.pk}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.status in self.PUBLIC_STATUSES
+            and self.submitted_at is not None
+            and not self.confidential
+        )
+
+    def deadline(self, today: date | None = None) -> tuple[str, int | None]:
+        """The deadline light: (colour, days) with colour green, amber, red, grey or none."""
+        if self.status in self.CLOSED_STATUSES:
+            return "grey", None
+        if self.status != self.Status.REGISTERED or self.due_date is None:
+            return "none", None
+        days = (self.due_date - (today or timezone.localdate())).days
+        if days < 0:
+            return "red", -days
+        return ("amber" if days <= AMBER_DAYS else "green"), days
+
+
+class ReferenceCounter(models.Model):
+    """The last reference number handed out per kind and year (locked while numbering)."""
+
+    kind = models.CharField(_("Art"), max_length=2, choices=Motion.Kind.choices)
+    year = models.PositiveSmallIntegerField(_("Jahr"))
+    last_number = models.PositiveIntegerField(_("letzte Nummer"), default=0)
+
+    class Meta:
+        verbose_name = _("Nummernkreis")
+        verbose_name_plural = _("Nummernkreise")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="referencecounter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last_number}"
+
+
+class Question(models.Model):
+    motion = models.ForeignKey(
+        Motion, verbose_name=_("Antrag"), on_delete=models.CASCADE, related_name="questions"
+    )
+    number = models.PositiveSmallIntegerField(_("Nummer"))
+    text = models.TextField(_("Frage"))
+
+    class Meta:
+        verbose_name = _("Frage")
+        verbose_name_plural = _("Fragen")
+        ordering = ["motion", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["motion", "number"],
+                name="question_unique_number",
+                violation_error_message=_("Diese Fragennummer gibt es in dem Antrag schon."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="question_number_positive",
+                violation_error_message=_("Fragen werden ab 1 nummeriert."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:60]}"
+
+
+class MotionEvent(models.Model):
+    """The audit log: one row per state change, written by the service that made it."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("angelegt")
+        EDITED = "edited", _("bearbeitet")
+        SUBMITTED = "submitted", _("eingereicht")
+        RETURNED = "returned", _("zurückgegeben")
+        REJECTED = "rejected", _("als unzulässig zurückgewiesen")
+        WITHDRAWN = "withdrawn", _("zurückgezogen")
+        REGISTERED = "registered", _("registriert")
+        TREATED = "treated", _("im Stadtrat behandelt")
+        ANSWERED = "answered", _("beantwortet")
+        # Steps of the answer report (AnswerReport); `report` says which one.
+        REPORT_STARTED = "report_started", _("Antwortbericht angelegt")
+        REPORT_EDITED = "report_edited", _("Antwortbericht bearbeitet")
+        REPORT_SUBMITTED = "report_submitted", _("Antwortbericht zur Prüfung vorgelegt")
+        REPORT_RETURNED = "report_returned", _("Antwortbericht zur Überarbeitung zurückgegeben")
+        REPORT_APPROVED = "report_approved", _("Antwortbericht freigegeben")
+        REPORT_PUBLISHED = "report_published", _("Antwortbericht veröffentlicht")
+
+    # Shown in the public timeline (the others are internal work steps).
+    PUBLIC_ACTIONS = (
+        Action.SUBMITTED,
+        Action.REJECTED,
+        Action.WITHDRAWN,
+        Action.REGISTERED,
+        Action.TREATED,
+        Action.ANSWERED,
+    )
+
+    motion = models.ForeignKey(
+        Motion, verbose_name=_("Antrag"), on_delete=models.CASCADE, related_name="events"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
+    action = models.CharField(_("Vorgang"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(
+        _("vorher"), max_length=20, choices=Motion.Status.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("nachher"), max_length=20, choices=Motion.Status.choices, blank=True
+    )
+    comment = models.TextField(_("Bemerkung"), blank=True)
+    report = models.ForeignKey(
+        "AnswerReport",
+        verbose_name=_("Antwortbericht"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="events",
+    )
+
+    class Meta:
+        verbose_name = _("Vorgang")
+        verbose_name_plural = _("Vorgänge")
+        ordering = ["created", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.motion}: {self.get_action_display()}"
+
+    @property
+    def is_public(self) -> bool:
+        return self.action in self.PUBLIC_ACTIONS
+
+
+class DeadlineReminder(models.Model):
+    """A reminder mail sent to the lead department: at most one per motion, light and due date."""
+
+    motion = models.ForeignKey(
+        Motion, verbose_name=_("Antrag"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    light = models.CharField(_("Ampel"), max_length=10)
+    due_date = models.DateField(_("Frist"))
+    sent_at = models.DateTimeField(_("gesendet am"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Fristerinnerung")
+        verbose_name_plural = _("Fristerinnerungen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["motion", "light", "due_date"], name="deadlinereminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.motion} ({self.light})"
+
+
+# --- answer reports ------------------------------------------------------------------------------
+
+
+class AnswerReportQuerySet(CoreQuerySet):
+    def published(self):
+        """Reports the public may read: published (corrected ones stay readable)."""
+        return self.filter(status=AnswerReport.Status.PUBLISHED, motion__deleted=False)
+
+    def current(self):
+        """Published reports that no later correction has replaced."""
+        return self.published().filter(superseded_by__isnull=True)
+
+    def workspace_for(self, user):
+        """Reports of motions led by the user's departments (KPR office and approvers)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        if not (user.has_role("prevention_office") or user.has_role("approver")):
+            return self.none()
+        return self.filter(motion__lead_department__in=user_departments(user))
+
+    def for_list(self):
+        return self.select_related("motion", "motion__faction", "motion__lead_department")
+
+    def in_review_for(self, user):
+        if not user.has_role("approver"):
+            return self.none()
+        return self.workspace_for(user).filter(status__in=AnswerReport.REVIEW_STATUSES).for_list()
+
+    def drafts_for(self, user):
+        if not user.has_role("prevention_office"):
+            return self.none()
+        return self.workspace_for(user).filter(status=AnswerReport.Status.DRAFT).for_list()
+
+
+class AnswerReportManager(models.Manager.from_queryset(AnswerReportQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted=False)
+
+
+class AnswerReport(CoreModel):
+    """The administration's answer to a motion (Antwort / Informationsvorlage).
+
+    Drafted by the KPR office, reviewed and approved by the department's head (four-eyes),
+    then published: `published_html`, `snapshot` and `content_sha256` freeze what was published.
+    A correction is a new edition whose `supersedes` points at the old one.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Entwurf")
+        IN_REVIEW = "in_review", _("in Prüfung")
+        APPROVED = "approved", _("freigegeben")
+        PUBLISHED = "published", _("veröffentlicht")
+
+    class PdfStatus(models.TextChoices):
+        NONE = "", _("noch nicht erstellt")
+        PENDING = "pending", _("PDF wird erstellt")
+        DONE = "done", _("PDF erstellt")
+        FAILED = "failed", _("PDF-Erstellung fehlgeschlagen")
+
+    OPEN_STATUSES = (Status.DRAFT, Status.IN_REVIEW, Status.APPROVED)
+    REVIEW_STATUSES = (Status.IN_REVIEW, Status.APPROVED)
+
+    motion = models.ForeignKey(
+        Motion, verbose_name=_("Antrag"), on_delete=models.PROTECT, related_name="reports"
+    )
+    edition = models.PositiveSmallIntegerField(_("Fassung"), default=1)
+    slug = models.SlugField(_("Kurzadresse"), max_length=60, unique=True)
+    status = models.CharField(
+        _("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    title = models.CharField(_("Titel"), max_length=300)
+    summary = models.TextField(_("Zusammenfassung (Markdown)"), blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        verbose_name=_("ersetzt Fassung"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("freigegeben von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("angelegt von"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("zur Prüfung vorgelegt am"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
+    published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    # What the approver saw when they last sent it back: "changes since the last review".
+    review_baseline = models.JSONField(_("Stand der letzten Prüfung"), null=True, blank=True)
+    # Frozen at publication.
+    published_html = models.TextField(_("veröffentlichter Inhalt (HTML)"), blank=True)
+    snapshot = models.JSONField(_("Datenstand bei Veröffentlichung"), null=True, blank=True)
+    content_sha256 = models.CharField(_("Prüfsumme des Inhalts"), max_length=64, blank=True)
+    pdf_status = models.CharField(
+        _("PDF"), max_length=10, choices=PdfStatus.choices, blank=True, default=PdfStatus.NONE
+    )
+    pdf_file = models.FileField(_("PDF-Datei"), upload_to="berichte/", blank=True)
+    pdf_sha256 = models.CharField(_("Prüfsumme der PDF-Datei"), max_length=64, blank=True)
+    pdf_error = models.TextField(_("Fehler bei der PDF-Erstellung"), blank=True)
+    # Lost-update protection, as for motions: every change increments it.
+    version = models.PositiveIntegerField(_("Version"), default=1, editable=False)
+
+    objects = AnswerReportManager()
+    all_objects = AnswerReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Antwortbericht")
+        verbose_name_plural = _("Antwortberichte")
+        ordering = ["-published_at", "-created", "-pk"]
+        base_manager_name = "all_objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["motion", "edition"],
+                name="answerreport_unique_edition",
+                violation_error_message=_("Diese Fassung gibt es schon."),
+            ),
+            models.UniqueConstraint(
+                fields=["motion"],
+                condition=Q(status__in=["draft", "in_review", "approved"], deleted=False),
+                name="answerreport_one_open_per_motion",
+                violation_error_message=_("Zu diesem Antrag ist schon ein Bericht in Arbeit."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | ~Q(content_sha256=""),
+                name="answerreport_published_is_frozen",
+                violation_error_message=_("Ein veröffentlichter Bericht braucht seinen Inhalt."),
+            ),
+            models.CheckConstraint(
+                condition=Q(edition__gte=1),
+                name="answerreport_edition_positive",
+                violation_error_message=_("Fassungen werden ab 1 gezählt."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("requests_app:report_detail", kwargs={"slug": self.slug})
+
+    def get_pdf_url(self) -> str:
+        return reverse("requests_app:report_pdf", kwargs={"slug": self.slug})
+
+    def get_workspace_url(self) -> str:
+        return reverse("requests_app:workspace_report", kwargs={"pk": self.pk})
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Answer(models.Model):
+    report = models.ForeignKey(
+        AnswerReport, verbose_name=_("Bericht"), on_delete=models.CASCADE, related_name="answers"
+    )
+    question = models.ForeignKey(
+        Question, verbose_name=_("Frage"), on_delete=models.PROTECT, related_name="answers"
+    )
+    text = models.TextField(_("Antwort (Markdown)"), blank=True)
+
+    class Meta:
+        verbose_name = _("Antwort")
+        verbose_name_plural = _("Antworten")
+        ordering = ["report", "question__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "question"],
+                name="answer_unique_question",
+                violation_error_message=_("Diese Frage ist in dem Bericht schon beantwortet."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}/{self.question.number}"
+
+
+class Exhibit(models.Model):
+    """A figure or table under an answer; drawn live while drafting, frozen at publication."""
+
+    class Kind(models.TextChoices):
+        INDICATOR_CHART = "indicator_chart", _("Kennzahl als Diagramm")
+        INDICATOR_TABLE = "indicator_table", _("Kennzahl als Tabelle")
+        SAFETY_COMPARISON = "safety_comparison", _("Sicherheitsgefühl und Straftaten")
+        MEETINGS = "meetings", _("Sitzungen des Präventionsrates")
+        MEASURES = "measures", _("Maßnahmen und Förderung")
+
+    INDICATOR_KINDS = (Kind.INDICATOR_CHART, Kind.INDICATOR_TABLE)
+
+    answer = models.ForeignKey(
+        Answer, verbose_name=_("Antwort"), on_delete=models.CASCADE, related_name="exhibits"
+    )
+    kind = models.CharField(_("Art"), max_length=20, choices=Kind.choices)
+    indicator = models.ForeignKey(
+        "prevention.Indicator",
+        verbose_name=_("Kennzahl"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    districts = models.ManyToManyField(
+        "prevention.District",
+        verbose_name=_("Stadtteile"),
+        blank=True,
+        related_name="+",
+        help_text=_("Leer lassen für alle Stadtteile."),
+    )
+    year_from = models.PositiveSmallIntegerField(_("von Jahr"), null=True, blank=True)
+    year_to = models.PositiveSmallIntegerField(_("bis Jahr"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=1)
+    caption = models.CharField(_("Bildunterschrift"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("Anlage")
+        verbose_name_plural = _("Anlagen")
+        ordering = ["answer", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind__in=["indicator_chart", "indicator_table"])
+                | Q(indicator__isnull=False),
+                name="exhibit_indicator_needs_indicator",
+                violation_error_message=_("Bitte wählen Sie eine Kennzahl."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year_from__isnull=True)
+                | Q(year_to__isnull=True)
+                | Q(year_to__gte=F("year_from")),
+                name="exhibit_years_in_order",
+                violation_error_message=_("„bis Jahr“ darf nicht vor „von Jahr“ liegen."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.caption or self.pk})"

@@ -1,0 +1,55 @@
+"""Formatting of motions in templates: the deadline light."""
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from requests_app.models import Motion
+
+register = template.Library()
+
+
+def deadline_text(motion: Motion) -> tuple[str, str]:
+    """(colour, German text) of a motion's deadline: the text never relies on colour alone."""
+    colour, days = motion.deadline()
+    if colour == "grey":
+        if motion.status == Motion.Status.ANSWERED:
+            return colour, _("beantwortet")
+        return colour, _("abgeschlossen")
+    if colour == "none":
+        return colour, _("keine Frist")
+    if colour == "red":
+        return colour, ngettext(
+            "überfällig seit %(days)s Tag", "überfällig seit %(days)s Tagen", days
+        ) % {"days": days}
+    if days == 0:
+        return colour, _("heute fällig")
+    return colour, ngettext("noch %(days)s Tag", "noch %(days)s Tage", days) % {"days": days}
+
+
+@register.filter
+def deadline_light(motion: Motion):
+    """{{ motion|deadline_light }}: a badge such as „noch 12 Tage“ with its colour."""
+    colour, text = deadline_text(motion)
+    return format_html(
+        '<span class="deadline deadline-{}"><span class="visually-hidden">{} </span>{}</span>',
+        colour,
+        _("Frist:"),
+        text,
+    )
+
+
+@register.inclusion_tag("requests_app/_report_workspace_sections.html", takes_context=True)
+def report_workspace_sections(context):
+    """The work area's report sections: "Berichte in Prüfung" (approvers) and
+    "Berichtsentwürfe" (KPR office). The portal's workspace view does not know about reports,
+    so their lists are loaded here."""
+    from requests_app.models import AnswerReport
+
+    user = context["request"].user
+    approver, office = user.has_role("approver"), user.has_role("prevention_office")
+    return {
+        "in_review": list(AnswerReport.objects.in_review_for(user)) if approver else None,
+        "drafts": list(AnswerReport.objects.drafts_for(user)) if office else None,
+    }

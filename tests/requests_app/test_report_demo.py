@@ -1,0 +1,54 @@
+"""The demo's answer reports: BA-044/2020 published with exhibits and PDF, one in review, one
+draft; loading twice changes nothing."""
+
+import pytest
+from django.core.management import call_command
+
+from portal import roles
+from prevention.models.districts import load_districts
+from prevention.models.indicators import load_catalogue
+from requests_app.models import AnswerReport, Exhibit
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, django_capture_on_commit_callbacks):
+    settings.DEBUG = True
+    # an earlier transactional test may have flushed what the migrations created
+    roles.ensure_roles()
+    load_districts()
+    load_catalogue()
+    with django_capture_on_commit_callbacks(execute=True):  # the PDF task runs on commit
+        call_command("loaddemo")
+
+
+def test_ba_044_2020_is_answered_by_a_published_report_with_exhibits(demo, client):
+    report = AnswerReport.objects.get(slug="ba-044-2020")
+    assert report.status == AnswerReport.Status.PUBLISHED
+    assert report.motion.status == "answered"
+    assert [bool(a.text) for a in report.answers.all()] == [True] * 6
+    kinds = set(Exhibit.objects.filter(answer__report=report).values_list("kind", flat=True))
+    assert kinds == set(Exhibit.Kind.values)
+    assert report.published_html.count("<svg") >= 3
+    assert "Beispieldaten" in report.published_html
+    assert report.pdf_status == AnswerReport.PdfStatus.DONE
+    page = client.get("/berichte/ba-044-2020/")
+    assert page.status_code == 200 and "Abbildung 6" in page.text
+    assert client.get("/berichte/ba-044-2020.pdf").status_code == 200
+    assert "/berichte/ba-044-2020/" in client.get("/antraege/ba-044-2020/").text
+
+
+def test_other_demo_reports_are_in_review_and_in_draft(demo):
+    statuses = set(
+        AnswerReport.objects.exclude(slug="ba-044-2020").values_list("status", flat=True)
+    )
+    assert statuses == {"in_review", "draft"}
+
+
+def test_loading_the_demo_twice_changes_nothing(demo):
+    before = sorted(AnswerReport.objects.values_list("pk", "modified", "content_sha256"))
+    exhibits = Exhibit.objects.count()
+    call_command("loaddemo")
+    assert sorted(AnswerReport.objects.values_list("pk", "modified", "content_sha256")) == before
+    assert Exhibit.objects.count() == exhibits

@@ -1,0 +1,315 @@
+"""The answer report's workflow: every step and every refusal (DESIGN §4)."""
+
+import hashlib
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from portal import roles
+from prevention.importers import import_file
+from prevention.models import District, Indicator
+from prevention.models.districts import load_districts
+from prevention.models.indicators import load_catalogue
+from requests_app import report_services as services
+from requests_app.models import AnswerReport, Exhibit, Motion, MotionEvent
+from tests.factories import AnswerReportFactory, MotionFactory
+
+Action = MotionEvent.Action
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def motion(registered):
+    registered.questions.all().delete()
+    for number, text in enumerate(["Wie viele Streifen?", "Was kostet es?"], start=1):
+        registered.questions.create(number=number, text=text)
+    return registered
+
+
+@pytest.fixture
+def second_approver(make_user, department):
+    return make_user(roles.APPROVER, organizations=[department], email="chefin@example.invalid")
+
+
+@pytest.fixture
+def report(motion, staff):
+    return services.report_create(motion=motion, user=staff)
+
+
+def fill(report, user, texts=("Zwölf Streifen je Woche.", "Rund 40.000 Euro.")):
+    answers = dict(
+        zip(
+            report.answers.order_by("question__number").values_list("pk", flat=True),
+            texts,
+            strict=True,
+        )
+    )
+    return services.report_update(
+        report=report,
+        user=user,
+        version=report.version,
+        title=report.title,
+        summary="",
+        answers=answers,
+    )
+
+
+def in_review(report, staff):
+    report = fill(report, staff)
+    return services.report_submit(report=report, user=staff)
+
+
+def test_office_starts_a_report_with_one_empty_answer_per_question(report, motion, staff):
+    assert report.status == AnswerReport.Status.DRAFT
+    assert [a.question.number for a in report.answers.order_by("question__number")] == [1, 2]
+    assert all(a.text == "" for a in report.answers.all())
+    assert report.slug == motion.public_slug
+    event = motion.events.get(report=report)
+    assert (event.action, event.user) == (Action.REPORT_STARTED, staff)
+
+
+def test_only_the_lead_departments_office_may_start_a_report(motion, make_user):
+    outsider = make_user(roles.PREVENTION_OFFICE)
+    with pytest.raises(PermissionDenied):
+        services.report_create(motion=motion, user=outsider)
+    assert not AnswerReport.objects.exists()
+
+
+def test_an_unregistered_motion_gets_no_report(staff, department, faction):
+    submitted = MotionFactory(faction=faction, submitted=True, lead_department=department)
+    with pytest.raises(ValidationError, match="registrierter"):
+        services.report_create(motion=submitted, user=staff)
+
+
+def test_saving_stores_answers_and_counts_the_version(report, staff):
+    before = report.version
+    report = fill(report, staff)
+    assert report.version == before + 1
+    assert [a.text for a in report.answers.order_by("question__number")] == [
+        "Zwölf Streifen je Woche.",
+        "Rund 40.000 Euro.",
+    ]
+    assert report.events.filter(action=Action.REPORT_EDITED, user=staff).exists()
+
+
+def test_a_stale_form_is_refused_and_changes_nothing(report, staff, make_user, department):
+    colleague = make_user(roles.PREVENTION_OFFICE, organizations=[department])
+    opened = report.version
+    fill(report, colleague, texts=("Kollegin war schneller.", ""))
+    with pytest.raises(ValidationError, match="Jemand anderes"):
+        services.report_update(
+            report=report, user=staff, version=opened, title="Neu", summary="", answers={}
+        )
+    report.refresh_from_db()
+    assert report.title != "Neu"
+    assert report.answers.order_by("question__number")[0].text == "Kollegin war schneller."
+
+
+def test_a_report_with_an_unanswered_question_cannot_go_to_review(report, staff):
+    report = fill(report, staff, texts=("Nur die erste Antwort.", "   "))
+    with pytest.raises(ValidationError, match="Frage 2"):
+        services.report_submit(report=report, user=staff)
+    report.refresh_from_db()
+    assert report.status == AnswerReport.Status.DRAFT
+
+
+def test_submitting_mails_the_departments_approvers(report, staff, approver, commit):
+    with commit():
+        report = in_review(report, staff)
+    assert report.status == AnswerReport.Status.IN_REVIEW
+    assert [m.to for m in mail.outbox] == [[approver.email]]
+    assert "zur Prüfung" in mail.outbox[0].subject
+
+
+def test_the_approver_approves_and_publishes(report, staff, approver, owner, commit):
+    report = in_review(report, staff)
+    report = services.report_approve(report=report, user=approver)
+    assert (report.status, report.approver) == (AnswerReport.Status.APPROVED, approver)
+    mail.outbox.clear()
+    with commit():
+        report = services.report_publish(report=report, user=approver)
+    report.refresh_from_db()
+    assert report.status == AnswerReport.Status.PUBLISHED
+    assert "Zwölf Streifen je Woche." in report.published_html
+    assert report.content_sha256 == hashlib.sha256(report.published_html.encode()).hexdigest()
+    assert report.snapshot["items"][1]["answer"] == "Rund 40.000 Euro."
+    assert report.motion.status == Motion.Status.ANSWERED
+    assert owner.email in [address for m in mail.outbox for address in m.to]
+    # the PDF task ran after the commit (immediate backend)
+    assert report.pdf_status == AnswerReport.PdfStatus.DONE
+    assert report.pdf_sha256 and report.pdf_file.name.endswith(".pdf")
+    actions = list(report.events.values_list("action", flat=True))
+    assert actions == [
+        Action.REPORT_STARTED,
+        Action.REPORT_EDITED,
+        Action.REPORT_SUBMITTED,
+        Action.REPORT_APPROVED,
+        Action.REPORT_PUBLISHED,
+    ]
+
+
+def test_nobody_approves_a_report_they_edited(report, make_user, department):
+    both = make_user(roles.PREVENTION_OFFICE, organizations=[department])
+    both.groups.add(*make_user(roles.APPROVER).groups.all())
+    report = in_review(report, both)
+    with pytest.raises(PermissionDenied, match="Vier-Augen"):
+        services.report_approve(report=report, user=both)
+    assert "approve" not in services.allowed_actions(report=report, user=both)
+    report.refresh_from_db()
+    assert report.status == AnswerReport.Status.IN_REVIEW
+
+
+def test_the_office_cannot_approve(report, staff):
+    report = in_review(report, staff)
+    with pytest.raises(PermissionDenied):
+        services.report_approve(report=report, user=staff)
+
+
+def test_sending_back_needs_a_comment_and_remembers_what_was_reviewed(report, staff, approver):
+    report = in_review(report, staff)
+    with pytest.raises(ValidationError, match="was zu ändern"):
+        services.report_return(report=report, user=approver, comment=" ")
+    report = services.report_return(report=report, user=approver, comment="Zahlen belegen.")
+    assert report.status == AnswerReport.Status.DRAFT
+    assert report.review_baseline["answers"]["1"] == "Zwölf Streifen je Woche."
+    event = report.events.get(action=Action.REPORT_RETURNED)
+    assert (event.user, event.comment) == (approver, "Zahlen belegen.")
+
+
+def test_an_approver_cannot_publish_before_approval(report, staff, approver):
+    report = in_review(report, staff)
+    with pytest.raises(ValidationError):
+        services.report_publish(report=report, user=approver)
+
+
+def test_a_published_report_is_never_edited(staff):
+    report = AnswerReportFactory(
+        motion=MotionFactory(registered=True, lead_department=staff.organizations.first()),
+        publish=True,
+    )
+    answer = report.answers.first()
+    with pytest.raises(ValidationError, match="veröffentlicht"):
+        services.report_update(
+            report=report, user=staff, version=report.version, title="x", summary="", answers={}
+        )
+    with pytest.raises(ValidationError, match="veröffentlicht"):
+        services.exhibit_save(
+            report=report,
+            user=staff,
+            version=report.version,
+            answer=answer,
+            kind=Exhibit.Kind.MEETINGS,
+        )
+
+
+def test_exhibits_need_an_indicator_where_they_show_one(report, staff):
+    answer = report.answers.first()
+    with pytest.raises(ValidationError, match="Kennzahl"):
+        services.exhibit_save(
+            report=report,
+            user=staff,
+            version=report.version,
+            answer=answer,
+            kind=Exhibit.Kind.INDICATOR_CHART,
+        )
+
+
+def test_exhibit_changes_count_the_version_and_refuse_stale_forms(report, staff):
+    answer = report.answers.first()
+    opened = report.version
+    services.exhibit_save(
+        report=report, user=staff, version=opened, answer=answer, kind=Exhibit.Kind.MEETINGS
+    )
+    with pytest.raises(ValidationError, match="Jemand anderes"):
+        services.exhibit_save(
+            report=report, user=staff, version=opened, answer=answer, kind=Exhibit.Kind.MEASURES
+        )
+    assert Exhibit.objects.count() == 1
+
+
+def _import(user, rows: str) -> None:
+    data = ("district,indicator,period,value\n" + rows).encode()
+    plan, _batch = import_file(data=data, file_name="werte.csv", user=user)
+    assert plan.ok, [str(p) for p in plan.problems]
+
+
+def test_the_published_snapshot_survives_a_new_import(report, staff, approver, commit):
+    load_districts()  # an earlier transactional test may have flushed the migrations' rows
+    load_catalogue()
+    indicator = Indicator.objects.get(key="pks.890000")
+    district = District.objects.order_by("number").first()
+    _import(
+        staff, f"{district.number},pks.890000,2019,1234\n{district.number},pks.890000,2020,1111\n"
+    )
+    services.exhibit_save(
+        report=report,
+        user=staff,
+        version=report.version,
+        answer=report.answers.first(),
+        kind=Exhibit.Kind.INDICATOR_TABLE,
+        indicator=indicator,
+        districts=[district],
+    )
+    report.refresh_from_db()
+    report = in_review(report, staff)
+    report = services.report_approve(report=report, user=approver)
+    with commit():
+        report = services.report_publish(report=report, user=approver)
+    report.refresh_from_db()
+    html, snapshot = report.published_html, report.snapshot
+    cell = snapshot["items"][0]["exhibits"][0]["table"]["rows"][0]  # [district, 2019, 2020]
+    assert cell[0] == district.name and cell[1] != "–"
+    assert f"<td>{cell[1]}</td>" in html
+
+    _import(
+        staff, f"{district.number},pks.890000,2019,9876\n{district.number},pks.890000,2021,5555\n"
+    )
+
+    report.refresh_from_db()
+    assert (report.published_html, report.snapshot) == (html, snapshot)
+    # a draft drawn now would show the new figures: the freeze is what keeps them out
+    live = services.report_content(report)["items"][0]["exhibits"][0]["table"]
+    assert live["head"][-1] == "2021" and live["rows"][0][1] != cell[1]
+
+
+def test_a_correction_is_a_new_edition_that_supersedes_the_old_one(report, staff, approver, commit):
+    report = in_review(report, staff)
+    report = services.report_approve(report=report, user=approver)
+    with commit():
+        first = services.report_publish(report=report, user=approver)
+    correction = services.report_start_correction(report=first, user=staff)
+    assert (correction.edition, correction.supersedes, correction.status) == (2, first, "draft")
+    assert correction.answers.get(question__number=1).text == "Zwölf Streifen je Woche."
+    with pytest.raises(ValidationError):
+        services.report_start_correction(report=first, user=staff)
+    correction = fill(correction, staff, texts=("Dreizehn Streifen je Woche.", "Rund 40.000 Euro."))
+    correction = services.report_submit(report=correction, user=staff)
+    correction = services.report_approve(report=correction, user=approver)
+    with commit():
+        correction = services.report_publish(report=correction, user=approver)
+    first.refresh_from_db()
+    assert first.status == AnswerReport.Status.PUBLISHED  # stays readable
+    assert first.superseded_by == correction
+    assert list(AnswerReport.objects.current()) == [correction]
+
+
+def test_publication_alerts_the_confirmed_subscribers_only(report, staff, approver, commit):
+    from portal.models import AlertSubscription
+    from tests.factories import AlertSubscriptionFactory
+
+    everything = AlertSubscriptionFactory(email="alle@example.invalid")
+    this_motion = AlertSubscriptionFactory(
+        email="dieser@example.invalid", topic=f"antrag:{report.motion_id}"
+    )
+    AlertSubscriptionFactory(email="unbestaetigt@example.invalid", confirmed_at=None)
+    assert AlertSubscription.objects.count() == 3
+    report = services.report_approve(report=in_review(report, staff), user=approver)
+    mail.outbox.clear()
+    with commit():
+        report = services.report_publish(report=report, user=approver)
+    recipients = {address for m in mail.outbox for address in m.to}
+    assert {everything.email, this_motion.email} <= recipients
+    assert "unbestaetigt@example.invalid" not in recipients
+    alert = next(m for m in mail.outbox if m.to == [everything.email])
+    assert report.get_absolute_url() in alert.body

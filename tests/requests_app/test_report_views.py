@@ -1,0 +1,293 @@
+"""Answer report pages: public list, page and PDF; the work area's report, form and exhibits."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from portal import roles
+from requests_app import report_services as services
+from requests_app.models import AnswerReport, Exhibit
+from tests.factories import AnswerReportFactory, CouncilMeetingFactory, MotionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(registered, staff):
+    return services.report_create(motion=registered, user=staff)
+
+
+@pytest.fixture
+def published_report():
+    return AnswerReportFactory(
+        title="Antwort zur Beleuchtung", answers=["Es wurden 40 Leuchten ersetzt."], publish=True
+    )
+
+
+def _post_answers(client, report, **extra):
+    answer = report.answers.first()
+    data = {
+        "title": report.title,
+        "summary": "",
+        "version": report.version,
+        f"answer_{answer.pk}": "Die Streifen wurden verdoppelt.",
+        "save": "1",
+        **extra,
+    }
+    return client.post(reverse("requests_app:report_edit", args=[report.pk]), data)
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+def test_the_list_shows_published_reports_only(client, published_report, draft):
+    response = client.get("/berichte/")
+    assert response.status_code == 200
+    assert "Antwort zur Beleuchtung" in response.text
+    assert draft.title not in response.text
+
+
+def test_the_report_page_shows_the_frozen_answer(client, published_report):
+    response = client.get(published_report.get_absolute_url())
+    assert response.status_code == 200
+    assert "Es wurden 40 Leuchten ersetzt." in response.text
+    assert published_report.content_sha256 in response.text
+
+
+@pytest.mark.parametrize("status", ["draft", "in_review", "approved"])
+def test_anonymous_visitors_get_404_for_an_unpublished_report(client, status):
+    report = AnswerReportFactory()
+    AnswerReport.objects.filter(pk=report.pk).update(status=status)
+    assert client.get(f"/berichte/{report.slug}/").status_code == 404
+    assert client.get(f"/berichte/{report.slug}.pdf").status_code == 404
+
+
+def test_the_pdf_is_served_with_its_hash_as_etag(client):
+    report = AnswerReportFactory(publish=True, pdf=True)
+    response = client.get(report.get_pdf_url())
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["ETag"] == f'"{report.pdf_sha256}"'
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    again = client.get(report.get_pdf_url(), headers={"If-None-Match": response["ETag"]})
+    assert again.status_code == 304
+
+
+def test_a_pdf_still_being_rendered_is_not_served(client, published_report):
+    assert published_report.pdf_status == AnswerReport.PdfStatus.PENDING
+    response = client.get(published_report.get_pdf_url())
+    assert response.status_code == 404
+
+
+def _report_with_exhibits(count: int) -> AnswerReport:
+    report = AnswerReportFactory()
+    CouncilMeetingFactory()
+    answer = report.answers.first()
+    for position in range(count):
+        Exhibit.objects.create(answer=answer, kind=Exhibit.Kind.MEETINGS, position=position + 1)
+    return services.freeze(report)
+
+
+def test_the_report_page_query_count_does_not_grow_with_exhibits(client):
+    small, large = _report_with_exhibits(1), _report_with_exhibits(15)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(small.get_absolute_url()).status_code == 200
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(large.get_absolute_url())
+    assert response.text.count("report-exhibit-title") == 15
+    assert len(many) == len(few)
+
+
+def test_the_staff_preview_query_count_does_not_grow_with_exhibits(client, make_user):
+    small, large = _report_with_exhibits(1), _report_with_exhibits(15)
+    client.force_login(make_user("superuser"))
+    counts = []
+    for report in (small, large):
+        AnswerReport.objects.filter(pk=report.pk).update(status="draft")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(report.get_workspace_url()).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_the_motion_page_links_its_report(client, published_report):
+    response = client.get(published_report.motion.get_absolute_url())
+    assert published_report.get_absolute_url() in response.text
+
+
+def test_a_corrected_report_says_so_and_links_the_correction(client, published_report):
+    correction = AnswerReportFactory(
+        motion=published_report.motion, edition=2, supersedes=published_report, publish=True
+    )
+    response = client.get(published_report.get_absolute_url())
+    assert response.status_code == 200
+    assert "Diese Fassung wurde korrigiert." in response.text
+    assert correction.get_absolute_url() in response.text
+
+
+def test_an_unpublished_correction_is_not_announced(client, published_report):
+    AnswerReportFactory(motion=published_report.motion, edition=2, supersedes=published_report)
+    response = client.get(published_report.get_absolute_url())
+    assert "korrigiert" not in response.text
+    assert "korrigiert" not in client.get("/berichte/").text
+
+
+# --- work area ---------------------------------------------------------------------------------
+
+
+def test_the_office_starts_a_report_from_the_motion(client, registered, staff):
+    client.force_login(staff)
+    page = client.get(registered.get_workspace_url())
+    assert "Antwortbericht anlegen" in page.text
+    response = client.post(reverse("requests_app:report_start", args=[registered.pk]))
+    report = AnswerReport.objects.get(motion=registered)
+    assert response.url == reverse("requests_app:report_edit", args=[report.pk])
+
+
+def test_the_workspace_shows_exhibits_live(client, draft, staff):
+    CouncilMeetingFactory(name="Frühjahrssitzung KPR")
+    Exhibit.objects.create(answer=draft.answers.first(), kind=Exhibit.Kind.MEETINGS)
+    client.force_login(staff)
+    response = client.get(draft.get_workspace_url())
+    assert response.status_code == 200
+    assert "Frühjahrssitzung KPR" in response.text
+
+
+def test_other_departments_do_not_see_the_report(client, draft, make_user):
+    client.force_login(make_user(roles.PREVENTION_OFFICE))
+    assert client.get(draft.get_workspace_url()).status_code == 404
+    assert client.get(reverse("requests_app:report_edit", args=[draft.pk])).status_code == 404
+
+
+def test_saving_the_form_stores_the_answers(client, draft, staff):
+    client.force_login(staff)
+    response = _post_answers(client, draft)
+    assert response.status_code == 302
+    assert draft.answers.first().text == "Die Streifen wurden verdoppelt."
+
+
+def test_a_stale_form_is_refused_with_a_message(client, draft, staff):
+    client.force_login(staff)
+    response = _post_answers(client, draft, version=draft.version - 1)
+    assert response.status_code == 200
+    assert "Jemand anderes hat diesen Bericht gespeichert" in response.text
+    assert draft.answers.first().text == ""
+
+
+def test_the_preview_renders_markdown_without_saving(client, draft, staff):
+    client.force_login(staff)
+    answer = draft.answers.first()
+    response = _post_answers(
+        client,
+        draft,
+        save="",
+        preview="1",
+        **{f"answer_{answer.pk}": "**fett** <script>x</script>"},
+    )
+    assert "<strong>fett</strong>" in response.text
+    assert "<script>x</script>" not in response.text
+    assert draft.answers.first().text == ""
+
+
+def test_adding_an_exhibit(client, draft, staff):
+    client.force_login(staff)
+    url = reverse("requests_app:exhibit_create", args=[draft.pk])
+    data = {
+        "answer": draft.answers.first().pk,
+        "kind": "indicator_chart",
+        "position": 1,
+        "version": draft.version,
+    }
+    refused = client.post(url, data)
+    assert refused.status_code == 200
+    assert "Bitte wählen Sie eine Kennzahl." in refused.text
+    assert not Exhibit.objects.exists()
+    response = client.post(url, {**data, "kind": "measures", "caption": "Projekte"})
+    assert response.status_code == 302
+    assert Exhibit.objects.get().caption == "Projekte"
+
+
+def test_submitting_an_incomplete_report_shows_which_question_is_open(client, draft, staff):
+    client.force_login(staff)
+    response = client.post(
+        reverse("requests_app:report_action", args=[draft.pk, "submit"]), follow=True
+    )
+    assert "Noch offen: Frage 1." in response.text
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_self_approval_is_forbidden(client, draft, make_user, department):
+    both = make_user(roles.PREVENTION_OFFICE, organizations=[department])
+    both.groups.add(*make_user(roles.APPROVER).groups.all())
+    client.force_login(both)
+    _post_answers(client, draft)
+    client.post(reverse("requests_app:report_action", args=[draft.pk, "submit"]))
+    response = client.post(reverse("requests_app:report_action", args=[draft.pk, "approve"]))
+    assert response.status_code == 403
+    draft.refresh_from_db()
+    assert draft.status == "in_review"
+
+
+def test_the_approver_sees_what_changed_since_the_last_review(client, draft, staff, approver):
+    client.force_login(staff)
+    _post_answers(client, draft)
+    client.post(reverse("requests_app:report_action", args=[draft.pk, "submit"]))
+    client.force_login(approver)
+    client.post(
+        reverse("requests_app:report_action", args=[draft.pk, "return"]),
+        {"return-comment": "Bitte genauer."},
+    )
+    draft.refresh_from_db()
+    client.force_login(staff)
+    answer = draft.answers.first()
+    _post_answers(client, draft, **{f"answer_{answer.pk}": "Die Streifen wurden verdreifacht."})
+    client.post(reverse("requests_app:report_action", args=[draft.pk, "submit"]))
+    client.force_login(approver)
+    response = client.get(draft.get_workspace_url())
+    assert "Änderungen seit der letzten Prüfung" in response.text
+    assert "Die Streifen wurden verdoppelt." in response.text  # before
+    assert "Die Streifen wurden verdreifacht." in response.text  # now
+
+
+def test_sending_back_without_a_comment_shows_the_error(client, draft, staff, approver):
+    services.report_update(
+        report=draft,
+        user=staff,
+        version=draft.version,
+        title=draft.title,
+        summary="",
+        answers={draft.answers.first().pk: "Text."},
+    )
+    services.report_submit(report=draft, user=staff)
+    client.force_login(approver)
+    response = client.post(reverse("requests_app:report_action", args=[draft.pk, "return"]), {})
+    assert response.status_code == 400
+    assert "Dieses Feld ist zwingend erforderlich." in response.text
+
+
+def test_the_dashboard_lists_reports_in_review_and_drafts(client, draft, staff, approver):
+    client.force_login(staff)
+    assert draft.title in client.get("/arbeitsbereich/").text
+    services.report_update(
+        report=draft,
+        user=staff,
+        version=draft.version,
+        title=draft.title,
+        summary="",
+        answers={draft.answers.first().pk: "Text."},
+    )
+    services.report_submit(report=draft, user=staff)
+    client.force_login(approver)
+    page = client.get("/arbeitsbereich/").text
+    assert "Berichte in Prüfung" in page and draft.title in page
+
+
+def test_a_council_member_sees_only_the_published_report(client, owner, faction, department):
+    motion = MotionFactory(faction=faction, registered=True, lead_department=department)
+    motion.submitters.add(owner.person)
+    draft = AnswerReportFactory(motion=motion)
+    client.force_login(owner)
+    assert draft.title not in client.get(motion.get_workspace_url()).text
+    assert client.get(draft.get_workspace_url()).status_code == 404

@@ -1,0 +1,352 @@
+"""The work area's motion pages, tried as owner, colleague, other faction, office, department."""
+
+import pytest
+from django.urls import reverse
+
+from requests_app.models import Motion
+from tests.factories import MeetingFactory, MotionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def detail_url(motion):
+    return reverse("requests_app:workspace_motion", kwargs={"pk": motion.pk})
+
+
+def edit_url(motion):
+    return reverse("requests_app:motion_edit", kwargs={"pk": motion.pk})
+
+
+def action_url(motion, action):
+    return reverse("requests_app:motion_action", kwargs={"pk": motion.pk, "action": action})
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("owner", 200),
+        ("colleague", 200),
+        ("other_faction_member", 404),
+        ("office", 200),
+        ("staff", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_draft_detail_is_only_for_faction_and_office(draft, as_persona, persona, status):
+    response = as_persona(persona).get(detail_url(draft))
+    assert response.status_code == status
+    if status == 200:
+        assert "Entwurf Radwege" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("owner", 200),
+        ("colleague", 200),
+        ("other_faction_member", 404),
+        ("office", 403),
+        ("staff", 404),
+        ("anonymous", 302),
+    ],
+)
+def test_draft_edit_page_is_only_for_the_faction(draft, as_persona, persona, status):
+    assert as_persona(persona).get(edit_url(draft)).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("owner", 200),
+        ("colleague", 200),
+        ("other_faction_member", 404),
+        ("office", 200),
+        ("staff", 200),
+        ("anonymous", 302),
+    ],
+)
+def test_registered_motion_is_open_to_its_lead_department(registered, as_persona, persona, status):
+    assert as_persona(persona).get(detail_url(registered)).status_code == status
+
+
+@pytest.mark.parametrize("persona", ["owner", "colleague", "office", "staff"])
+def test_registered_motion_cannot_be_edited_by_anyone(registered, as_persona, persona):
+    assert as_persona(persona).get(edit_url(registered)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("other_faction_member", 404), ("staff", 404), ("office", 403), ("anonymous", 302)],
+)
+def test_outsiders_cannot_submit_a_draft(draft, as_persona, persona, status):
+    assert as_persona(persona).post(action_url(draft, "submit")).status_code == status
+    draft.refresh_from_db()
+    assert draft.status == Motion.Status.DRAFT
+
+
+def test_detail_offers_only_the_allowed_actions(draft, submitted, as_persona):
+    html = as_persona("owner").get(detail_url(draft)).content.decode()
+    assert "Antrag einreichen" in html and "Entwurf bearbeiten" in html
+    assert "Registrieren" not in html
+    html = as_persona("office").get(detail_url(draft)).content.decode()
+    assert "Antrag einreichen" not in html and "Registrieren" not in html
+    html = as_persona("office").get(detail_url(submitted)).content.decode()
+    assert "Registrieren" in html and "Zurückgeben" in html and "Zurückweisen" in html
+    assert "Antrag einreichen" not in html
+
+
+# --- the motion form ----------------------------------------------------------------------------
+
+
+def form_data(**overrides):
+    data = {
+        "kind": "RA",
+        "title": "Beleuchtung Stadthallenpark",
+        "text": "Wir fragen:",
+        "reasoning": "",
+        "version": "",
+        "fragen-TOTAL_FORMS": "2",
+        "fragen-INITIAL_FORMS": "0",
+        "fragen-MIN_NUM_FORMS": "0",
+        "fragen-MAX_NUM_FORMS": "1000",
+        "fragen-0-text": "Wie viele Leuchten sind defekt?",
+        "fragen-1-text": "Wann werden sie ersetzt?",
+        "save": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_member_creates_a_draft_with_questions(as_persona, owner, faction):
+    client = as_persona("owner")
+    assert client.get(reverse("requests_app:motion_create")).status_code == 200
+    response = client.post(
+        reverse("requests_app:motion_create"), form_data(faction=faction.pk), follow=True
+    )
+    motion = Motion.objects.get()
+    assert response.redirect_chain[-1][0] == detail_url(motion)
+    assert "Der Entwurf wurde gespeichert." in response.content.decode()
+    assert motion.status == "draft" and motion.faction == faction
+    assert [q.text for q in motion.questions.all()] == [
+        "Wie viele Leuchten sind defekt?",
+        "Wann werden sie ersetzt?",
+    ]
+
+
+def test_create_without_title_shows_the_error_summary(as_persona, faction):
+    response = as_persona("owner").post(
+        reverse("requests_app:motion_create"), form_data(faction=faction.pk, title="")
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Bitte korrigieren Sie Ihre Eingaben" in html
+    assert 'href="#id_title"' in html
+    assert not Motion.objects.exists()
+
+
+def test_create_for_another_faction_is_refused(as_persona, other_faction_member):
+    from tests.factories import OrganizationFactory
+
+    foreign = OrganizationFactory(kind="faction")
+    response = as_persona("owner").post(
+        reverse("requests_app:motion_create"), form_data(faction=foreign.pk)
+    )
+    assert response.status_code == 200
+    assert "Auswahl" in response.content.decode()  # not one of the choices
+    assert not Motion.objects.exists()
+
+
+def test_create_page_for_member_without_faction_explains(client, make_user):
+    client.force_login(make_user("council_member"))
+    html = client.get(reverse("requests_app:motion_create")).content.decode()
+    assert "keine Fraktion zugeordnet" in html
+
+
+def test_add_question_button_adds_a_row_without_saving(as_persona, faction):
+    data = form_data(faction=faction.pk, add_question="1")
+    del data["save"]
+    html = as_persona("owner").post(reverse("requests_app:motion_create"), data).content.decode()
+    assert 'name="fragen-2-text"' in html and "Frage 3" in html
+    assert "Wann werden sie ersetzt?" in html
+    assert not Motion.objects.exists()
+
+
+def test_preview_renders_markdown_without_saving(as_persona, faction):
+    data = form_data(faction=faction.pk, text="**wichtig** <script>alert(1)</script>", preview="1")
+    del data["save"]
+    html = as_persona("owner").post(reverse("requests_app:motion_create"), data).content.decode()
+    assert "<strong>wichtig</strong>" in html
+    assert "<script>alert(1)" not in html
+    assert not Motion.objects.exists()
+
+
+def test_edit_removes_a_question_and_renumbers(draft, as_persona):
+    draft.questions.all().delete()
+    for n, text in enumerate(["Eins?", "Zwei?", "Drei?"], start=1):
+        draft.questions.create(number=n, text=text)
+    data = form_data(
+        version=draft.version,
+        **{
+            "fragen-TOTAL_FORMS": "3",
+            "fragen-INITIAL_FORMS": "3",
+            "fragen-0-text": "Eins?",
+            "fragen-1-text": "Zwei?",
+            "fragen-1-DELETE": "on",
+            "fragen-2-text": "Drei?",
+        },
+    )
+    response = as_persona("colleague").post(edit_url(draft), data)
+    assert response.status_code == 302
+    assert [(q.number, q.text) for q in draft.questions.all()] == [(1, "Eins?"), (2, "Drei?")]
+
+
+def test_second_save_of_a_stale_form_is_refused_and_overwrites_nothing(draft, as_persona):
+    opened = draft.version
+    first = as_persona("owner").post(edit_url(draft), form_data(version=opened, title="Erste"))
+    assert first.status_code == 302
+    second = as_persona("colleague").post(
+        edit_url(draft), form_data(version=opened, title="Zweite")
+    )
+    html = second.content.decode()
+    assert second.status_code == 200
+    assert "Jemand anderes hat diesen Antrag gespeichert" in html
+    assert 'value="Zweite"' in html  # the colleague's input is still in the form
+    draft.refresh_from_db()
+    assert draft.title == "Erste"
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+def test_owner_submits_and_sees_the_message(draft, as_persona):
+    response = as_persona("owner").post(action_url(draft, "submit"), follow=True)
+    assert "Der Antrag wurde eingereicht." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+
+
+def test_submit_without_questions_shows_the_german_error(draft, as_persona):
+    draft.questions.all().delete()
+    response = as_persona("owner").post(action_url(draft, "submit"), follow=True)
+    assert "mindestens eine Frage" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_office_registers_from_the_detail_page(submitted, as_persona, department):
+    response = as_persona("office").post(
+        action_url(submitted, "register"),
+        {"register-lead_department": department.pk, "register-due_date": ""},
+        follow=True,
+    )
+    html = response.content.decode()
+    submitted.refresh_from_db()
+    assert submitted.status == "registered"
+    assert submitted.reference in html and "Der Antrag wurde registriert." in html
+
+
+def test_return_without_reason_shows_the_error_summary(submitted, as_persona):
+    response = as_persona("office").post(action_url(submitted, "return"), {"return-reason": ""})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Bitte korrigieren Sie Ihre Eingaben" in html and 'href="#id_return-reason"' in html
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+
+
+def test_office_records_a_ba_decision(as_persona, faction):
+    motion = MotionFactory(faction=faction, kind="BA", registered=True)
+    meeting = MeetingFactory()
+    as_persona("office").post(
+        action_url(motion, "treat"),
+        {
+            "treat-meeting": meeting.pk,
+            "treat-agenda_number": "Ö 4",
+            "treat-decision": "rejected",
+            "treat-votes_yes": "10",
+            "treat-votes_no": "40",
+            "treat-votes_abstain": "2",
+        },
+    )
+    motion.refresh_from_db()
+    assert (motion.meeting, motion.decision, motion.votes_no) == (meeting, "rejected", 40)
+
+
+def test_unknown_action_is_404(draft, as_persona):
+    assert as_persona("owner").post(action_url(draft, "explode")).status_code == 404
+
+
+# --- dashboard ----------------------------------------------------------------------------------
+
+
+def test_dashboard_shows_my_factions_motions_with_deadline_light(
+    draft, registered, as_persona, other_faction_member
+):
+    MotionFactory(faction=other_faction_member.organizations.get(), title="Fremder Entwurf")
+    html = as_persona("colleague").get(reverse("portal:workspace")).content.decode()
+    assert "Meine Anträge" in html
+    assert "Entwurf Radwege" in html and "Registriert Licht" in html
+    assert "Fremder Entwurf" not in html
+    assert "noch 20 Tage" in html
+
+
+def test_dashboard_shows_the_office_inbox(submitted, draft, as_persona):
+    html = as_persona("office").get(reverse("portal:workspace")).content.decode()
+    assert "Posteingang des Ratsbüros" in html
+    assert "Eingereicht Parks" in html
+    assert "Entwurf Radwege" not in html
+
+
+def test_dashboard_shows_the_departments_motions(registered, submitted, as_persona):
+    html = as_persona("staff").get(reverse("portal:workspace")).content.decode()
+    assert "Anträge in Federführung Ihres Dezernats" in html
+    assert "Registriert Licht" in html and "noch 20 Tage" in html
+    assert "Eingereicht Parks" not in html
+    assert "Meine Anträge" not in html
+
+
+def test_dashboard_query_count_does_not_grow(client, owner, faction, django_assert_max_num_queries):
+    client.force_login(owner)
+    for _ in range(3):
+        MotionFactory(faction=faction, registered=True)
+    with django_assert_max_num_queries(12) as small:
+        client.get(reverse("portal:workspace"))
+    for _ in range(30):
+        MotionFactory(faction=faction, registered=True)
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get(reverse("portal:workspace"))
+
+
+def test_office_dashboard_lists_open_registered_motions(registered, faction, as_persona):
+    MotionFactory(faction=faction, registered=True, confidential=True, title="Vertraulich offen")
+    html = as_persona("office").get(reverse("portal:workspace")).content.decode()
+    assert "Registrierte Anträge ohne Antwort" in html
+    assert "Registriert Licht" in html and "Vertraulich offen" in html
+
+
+@pytest.mark.parametrize(("persona", "shown"), [("owner", True), ("anonymous", False)])
+def test_public_detail_links_insiders_to_the_work_area(registered, as_persona, persona, shown):
+    html = as_persona(persona).get(registered.get_absolute_url()).content.decode()
+    assert ("Im Arbeitsbereich öffnen" in html) is shown
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("owner", 200),
+        ("colleague", 200),
+        ("other_faction_member", 200),
+        ("office", 403),
+        ("staff", 403),
+        ("anonymous", 302),
+    ],
+)
+def test_only_council_members_open_the_new_motion_form(as_persona, persona, status):
+    assert as_persona(persona).get(reverse("requests_app:motion_create")).status_code == status
+
+
+def test_my_motions_list_editable_drafts_first(registered, draft, as_persona):
+    registered.title = "Zuletzt geändert"
+    registered.save()  # newer than the draft, still listed after it
+    html = as_persona("owner").get(reverse("portal:workspace")).content.decode()
+    assert html.index("Entwurf Radwege") < html.index("Zuletzt geändert")

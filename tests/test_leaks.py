@@ -1,0 +1,270 @@
+"""Nothing unpublished leaks to an anonymous visitor (DESIGN §10).
+
+The test creates unpublished content whose titles and texts carry distinctive markers, then
+crawls the site as an anonymous visitor: every same-site link reachable from `/` (bounded), plus
+every PUBLIC entry of the access table (tests/access.py). No response body may contain a marker.
+
+How to extend (later issues): write a function that creates your app's unpublished content
+(unapproved answer reports, non-public meetings, withheld indicator values, ...) using marker
+strings from `marker("...")`, decorate it with `@unpublished`, and return the markers it used.
+Create some *published* content next to it too (decorate with `@published`), so the crawler has
+pages that could leak: lists, details, feeds, search results, OParl objects.
+"""
+
+from collections import deque
+from collections.abc import Callable
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlsplit
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from tests.access import ENTRIES, PUBLIC
+
+MAX_PAGES = 400
+SKIP_PREFIXES = ("/admin/", "/static/", "/konto/abmelden/", "/i18n/")
+
+UNPUBLISHED: list[Callable[[], list[str]]] = []
+PUBLISHED: list[Callable[[], None]] = []
+
+
+def unpublished(func: Callable[[], list[str]]) -> Callable[[], list[str]]:
+    UNPUBLISHED.append(func)
+    return func
+
+
+def published(func: Callable[[], None]) -> Callable[[], None]:
+    PUBLISHED.append(func)
+    return func
+
+
+def marker(name: str) -> str:
+    """A string that cannot appear on a page by chance."""
+    return f"LEAKMARKER{name.upper().replace(' ', '')}ZQX"
+
+
+# --- requests_app ---------------------------------------------------------------------------
+
+
+@published
+def published_motions() -> None:
+    from tests.factories import MotionFactory
+
+    MotionFactory(submitted=True, title="Öffentlich eingereicht")
+    MotionFactory(registered=True, title="Öffentlich registriert")
+
+
+@unpublished
+def unpublished_motions() -> list[str]:
+    """A draft, a returned, a confidential and a withdrawn-before-submission motion."""
+    from portal.models import Organization
+    from requests_app import services
+    from requests_app.models import Motion
+    from tests.factories import MotionFactory, UserFactory
+
+    faction = Organization.objects.create(name="Fraktion Leck", kind="faction")
+    used = []
+
+    def motion(state: str, **fields) -> Motion:
+        title, text, question = (marker(f"{state}{part}") for part in ("title", "text", "q"))
+        used.extend([title, text, question])
+        return MotionFactory(
+            faction=faction,
+            title=title,
+            text=text,
+            reasoning=text,
+            questions=[question],
+            **fields,
+        )
+
+    motion("draft")
+    motion("withdrawndraft", status="withdrawn")
+    motion("confidential", registered=True, confidential=True)
+    # returned with a reason: neither the motion nor the office's reason may show
+    returned = motion("returned", submitted=True)
+    office = UserFactory(roles=["council_office"])
+    reason = marker("returnreason")
+    used.append(reason)
+    services.motion_return(motion=returned, user=office, reason=reason)
+    return used
+
+
+# --- requests_app: answer reports ------------------------------------------------------------
+
+
+@published
+def published_reports() -> None:
+    from tests.factories import AnswerReportFactory
+
+    AnswerReportFactory(title="Öffentliche Antwort", publish=True, pdf=True)
+
+
+@unpublished
+def unpublished_reports() -> list[str]:
+    """A draft report and one in review, both for public (registered) motions, and an
+    unpublished correction of a published report."""
+    from requests_app.models import AnswerReport
+    from tests.factories import AnswerReportFactory, ExhibitFactory
+
+    used = []
+
+    def report(state: str, **fields) -> AnswerReport:
+        title, answer, caption = (marker(f"report{state}{part}") for part in ("t", "a", "c"))
+        used.extend([title, answer, caption])
+        made = AnswerReportFactory(title=title, answers=[answer], **fields)
+        ExhibitFactory(answer=made.answers.first(), caption=caption)
+        return made
+
+    report("draft")
+    in_review = report("review")
+    AnswerReport.objects.filter(pk=in_review.pk).update(status=AnswerReport.Status.IN_REVIEW)
+    approved = report("approved")
+    AnswerReport.objects.filter(pk=approved.pk).update(status=AnswerReport.Status.APPROVED)
+    first = AnswerReportFactory(title="Erste Fassung", publish=True, pdf=True)
+    report("correction", motion=first.motion, edition=2, supersedes=first)
+    return used
+
+
+# --- the crawl ------------------------------------------------------------------------------
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("a", "link"):
+            href = dict(attrs).get("href")
+            if href:
+                self.hrefs.append(href)
+
+
+def same_site_links(base: str, html: str) -> list[str]:
+    parser = Links()
+    parser.feed(html)
+    links = []
+    for href in parser.hrefs:
+        url, _fragment = urldefrag(urljoin(base, href))
+        parts = urlsplit(url)
+        if parts.scheme in ("", "http") and parts.netloc in ("", "testserver"):
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+            if path.startswith("/") and not path.startswith(SKIP_PREFIXES):
+                links.append(path)
+    return links
+
+
+def public_access_table_urls() -> list[str]:
+    urls = []
+    for name, access in sorted(ENTRIES.items()):
+        if access.who != PUBLIC:
+            continue
+        try:
+            kwargs = access.kwargs() if access.kwargs else None
+            urls.append(reverse(name, kwargs=kwargs) + access.query)
+        except NoReverseMatch:
+            continue
+    return urls
+
+
+@pytest.mark.django_db
+def test_no_unpublished_content_reaches_an_anonymous_visitor(client):
+    for create in PUBLISHED:
+        create()
+    markers = [m for create in UNPUBLISHED for m in create()]
+    assert markers, "no unpublished content was created"
+
+    queue = deque(["/", *public_access_table_urls()])
+    seen: set[str] = set(queue)
+    visited, leaks = 0, []
+    while queue and visited < MAX_PAGES:
+        path = queue.popleft()
+        response = client.get(path)
+        visited += 1
+        body = b"".join(response) if response.streaming else response.content
+        text = body.decode("utf-8", errors="replace")
+        leaks += [f"{path}: {m}" for m in markers if m in text]
+        follow = []
+        if response.status_code in (301, 302, 303, 307, 308):
+            follow = [response["Location"]]
+        elif "html" in response.get("Content-Type", ""):
+            follow = same_site_links(path, text)
+        for link in follow:
+            if link.startswith("/") and link not in seen and not link.startswith(SKIP_PREFIXES):
+                seen.add(link)
+                queue.append(link)
+    assert not leaks, "Unpublished content visible to anonymous visitors:\n" + "\n".join(leaks)
+    # the crawl really reached the published content (a crawler that stops at / proves nothing)
+    assert "/antraege/" in seen and visited > 5
+
+
+def test_links_are_collected_only_on_the_same_site():
+    html = (
+        '<a href="/antraege/">a</a><a href="https://example.org/x">b</a>'
+        '<a href="detail/#top">c</a><a href="/admin/">d</a><a href="mailto:x@y">e</a>'
+    )
+    assert same_site_links("/start/", html) == ["/antraege/", "/start/detail/"]
+
+
+# --- portal: discovery (search, feeds, sitemap, alert mails) -------------------------------
+
+
+def _body(response) -> str:
+    body = b"".join(response) if response.streaming else response.content
+    return body.decode("utf-8", errors="replace")
+
+
+def _sitemap_paths(xml: str) -> list[str]:
+    import re
+
+    return [urlsplit(loc).path for loc in re.findall(r"<loc>([^<]+)</loc>", xml)]
+
+
+@pytest.mark.django_db
+def test_search_feeds_sitemap_and_alert_mails_show_nothing_unpublished(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    from portal import alerts
+    from portal.models import AlertSubscription
+    from portal.tasks import send_confirmation
+    from requests_app.models import Motion
+
+    for create in PUBLISHED:
+        create()
+    markers = [m for create in UNPUBLISHED for m in create()]
+    leaks = []
+    # every marker as a search word finds nothing (the page repeats the query itself)
+    for m in markers:
+        if "haben wir nichts gefunden" not in _body(client.get(f"/suche/?q={m}")):
+            leaks.append(f"/suche/?q={m}: found")
+    urls = ["/feeds/antraege/", "/feeds/berichte/", "/sitemap.xml", "/robots.txt"]
+    # a word all markers share (a substring match on SQLite), every type, sorted by date
+    urls += [f"/suche/?q=LEAKMARKER&typ={typ}&sortierung=datum" for typ in ("", "berichte")]
+    # the subscribe page offered for every unpublished motion must not name it
+    hidden = Motion.objects.exclude(pk__in=Motion.objects.published())
+    urls += [f"/benachrichtigungen/?antrag={motion.public_slug}" for motion in hidden]
+    for url in urls:
+        text = _body(client.get(url))
+        leaks += [f"{url}: {m}" for m in markers if m in text]
+        if url == "/sitemap.xml":
+            for path in _sitemap_paths(text):
+                page = _body(client.get(path))
+                leaks += [f"{path} (sitemap): {m}" for m in markers if m in page]
+    # an unpublished motion cannot be subscribed to, so no alert mail can ever name it
+    for motion in hidden:
+        client.post(
+            f"/benachrichtigungen/?antrag={motion.public_slug}",
+            {"email": "leck@example.org", "topic": f"antrag:{motion.pk}"},
+        )
+    assert not AlertSubscription.objects.filter(topic__startswith="antrag:").exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/benachrichtigungen/", {"email": "leck@example.org", "topic": "berichte"})
+    # a motion that was public when subscribed and is hidden later is not named in mails
+    subscription = AlertSubscription.objects.get()
+    subscription.topic = alerts.motion_topic(hidden.first().pk)
+    subscription.save()
+    send_confirmation.call(subscription_pk=subscription.pk)
+    assert len(mailoutbox) == 2, "the mails were not sent: nothing was checked"
+    for mail in mailoutbox:
+        leaks += [f"mail {mail.subject!r}: {m}" for m in markers if m in mail.subject + mail.body]
+    assert not leaks, "Unpublished content in search, feeds, sitemap or mails:\n" + "\n".join(leaks)
