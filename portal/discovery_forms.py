@@ -1,0 +1,47 @@
+"""Forms of the public discovery pages: search and e-mail alerts. They only validate."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal import search
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Suchbegriff"), max_length=200, required=False)
+    typ = forms.ChoiceField(label=_("Art"), required=False)
+    jahr = forms.IntegerField(
+        label=_("Jahr"), required=False, min_value=1990, max_value=2100, widget=forms.Select
+    )
+    sortierung = forms.ChoiceField(
+        label=_("Sortierung"), required=False, choices=list(search.ORDERS.items())
+    )
+
+    def __init__(self, *args, years: list[tuple[int, int]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+        self.fields["q"].widget.input_type = "search"
+        self.fields["typ"].choices = [("", _("alle Arten")), *search.active_groups().items()]
+        choices = [("", _("alle Jahre"))] + [(year, f"{year} ({count})") for year, count in years]
+        chosen = self.data.get("jahr") if self.is_bound else None
+        if chosen and chosen.isdigit() and int(chosen) not in dict(years):
+            choices.append((int(chosen), chosen))  # keep the user's choice visible
+        self.fields["jahr"].widget.choices = choices
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        help_text=_(
+            "Wir speichern nur diese Adresse und das Thema. Sie erhalten zuerst eine E-Mail "
+            "mit einem Bestätigungslink; vorher schicken wir nichts."
+        ),
+    )
+    topic = forms.ChoiceField(label=_("Benachrichtigen bei"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, topics: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = topics
+        if len(topics) == 1:
+            self.fields["topic"].initial = topics[0][0]
+        self.fields["email"].widget.attrs["autocomplete"] = "email"

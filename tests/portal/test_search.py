@@ -1,0 +1,161 @@
+"""Search (/suche/): published content only, filters, sorting, paging, snippets, query count.
+
+These tests hold on SQLite (the fallback) and on PostgreSQL (full-text search); stemming and
+ranking are in test_search_postgres.py.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from portal import search
+from tests.factories import CouncilMeetingFactory, MotionFactory, discovery_report
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, **params):
+    return client.get("/suche/", params).content.decode()
+
+
+def test_finds_a_published_motion_by_a_word_of_its_text(client):
+    MotionFactory(
+        submitted=True,
+        title="Streifen im Park",
+        text="Wie oft patrouilliert der Stadtordnungsdienst?",
+    )
+    page = get(client, q="Stadtordnungsdienst")
+    assert "Streifen im Park" in page
+    assert "1 Treffer" in page
+
+
+def test_finds_motions_by_their_questions_and_links_to_the_motion(client):
+    motion = MotionFactory(registered=True, title="Beleuchtung", questions=["Wo fehlen Laternen?"])
+    page = get(client, q="Laternen")
+    assert "Frage 1" in page
+    assert f"{motion.get_absolute_url()}#fragen" in page
+
+
+def test_finds_public_kpr_meetings_by_their_minutes_but_not_private_ones(client):
+    CouncilMeetingFactory(name="Sitzung März", minutes="Bericht zur Waffenverbotszone.")
+    CouncilMeetingFactory(name="Geheime Sitzung", minutes="Waffenverbotszone intern.", public=False)
+    page = get(client, q="Waffenverbotszone")
+    assert "Sitzung März" in page
+    assert "Geheime Sitzung" not in page
+
+
+def test_never_finds_drafts_returned_or_confidential_motions(client):
+    MotionFactory(title="Entwurf Drohnen", text="Drohnenabwehr")
+    MotionFactory(registered=True, title="Vertraulich Drohnen", confidential=True)
+    MotionFactory(submitted=True, title="Eingereicht Drohnen", text="Drohnenabwehr")
+    page = get(client, q="Drohnen")
+    assert "Eingereicht Drohnen" in page
+    assert "Entwurf Drohnen" not in page
+    assert "Vertraulich Drohnen" not in page
+
+
+def test_filters_by_type_and_year_and_sorts_by_date(client):
+    old = MotionFactory(submitted=True, title="Graffiti alt")
+    old.submitted_at = datetime.datetime(2020, 3, 1, tzinfo=datetime.UTC)
+    old.save()
+    MotionFactory(submitted=True, title="Graffiti neu")
+    CouncilMeetingFactory(name="Sitzung Graffiti")
+    assert "Sitzung Graffiti" not in get(client, q="Graffiti", typ="antraege")
+    by_year = get(client, q="Graffiti", jahr="2020")
+    assert "Graffiti alt" in by_year and "Graffiti neu" not in by_year
+    by_date = get(client, q="Graffiti", typ="antraege", sortierung="datum")
+    assert by_date.index("Graffiti neu") < by_date.index("Graffiti alt")
+
+
+def test_pages_through_many_hits(client):
+    for number in range(12):
+        MotionFactory(submitted=True, title=f"Sperrmüll {number:02d}")
+    first, second = get(client, q="Sperrmüll"), get(client, q="Sperrmüll", seite="2")
+    assert "12 Treffer" in first
+    assert "Seite 1 von 2" in first and "Seite 2 von 2" in second
+    assert first.count('class="search-hit"') == 10 and second.count('class="search-hit"') == 2
+
+
+def test_an_empty_result_says_so_and_suggests_what_to_try(client):
+    page = get(client, q="Xylophonunterricht", jahr="2021")
+    assert "haben wir nichts gefunden" in page
+    assert "Ohne Filter nach Art und Jahr suchen" in page
+    assert "weniger oder allgemeinere Wörter" in page
+
+
+def test_a_bad_year_is_refused_with_a_german_message(client):
+    MotionFactory(submitted=True, title="Müll")
+    page = get(client, q="Müll", jahr="abc")
+    assert "Bitte korrigieren Sie Ihre Eingaben" in page
+
+
+def test_hostile_text_in_a_motion_never_becomes_markup_in_the_snippet(client):
+    MotionFactory(
+        submitted=True,
+        title="Harmlos",
+        text='Alarm <script>alert("x")</script> <img src=x onerror=alert(1)> Alarmanlage &lt;b&gt;',
+    )
+    page = get(client, q="Alarm")
+    assert "<script>alert" not in page
+    assert not re.search(r"<img[^>]*onerror", page)
+    assert "onerror=alert(1)&gt;" in page  # shown as text
+    assert "<mark>Alarm</mark>" in page  # the match is highlighted
+
+
+def test_snippets_escape_then_highlight():
+    html = search.safe_snippet(f'<b>bold</b> {search.START}Treffer{search.STOP} "x" {search.START}')
+    assert html.startswith("&lt;b&gt;bold&lt;/b&gt; <mark>Treffer</mark>")
+    assert html.count("<mark>") == html.count("</mark>")
+
+
+def test_the_query_count_does_not_depend_on_the_number_of_hits(
+    client, django_assert_max_num_queries
+):
+    def add(count):
+        for _ in range(count):
+            MotionFactory(submitted=True, title="Fahrradwache", questions=["Fahrradwache wo?"])
+            CouncilMeetingFactory(name="Fahrradwache Sitzung", start=timezone.now())
+
+    # one query per source for the matches, at most one per source for the page's rows
+    bound = 2 * len(search.SOURCES) + 2
+    add(1)
+    with django_assert_max_num_queries(bound) as few:
+        assert client.get("/suche/", {"q": "Fahrradwache"}).status_code == 200
+    add(15)
+    with django_assert_max_num_queries(bound) as many:
+        assert "48 Treffer" in get(client, q="Fahrradwache")
+    assert len(many.captured_queries) <= len(few.captured_queries)
+
+
+def test_the_search_form_is_linked_in_the_navigation(client):
+    assert 'href="/suche/"' in client.get("/").content.decode()
+
+
+def test_finds_published_reports_and_their_answers_but_not_reports_in_review(client):
+    published = discovery_report(title="Bilanz Waffenverbot", answer="Die Quote stieg deutlich.")
+    discovery_report(title="Entwurf Waffenverbot", answer="Quote intern", status="in_review")
+    page = get(client, q="Waffenverbot")
+    assert "Bilanz Waffenverbot" in page and "Entwurf Waffenverbot" not in page
+    answers = get(client, q="Quote", typ="berichte")
+    assert "Antwort auf Frage 1" in answers
+    assert published.get_absolute_url() in answers
+    assert "intern" not in answers
+
+
+def test_snippets_show_reading_text_not_markdown_syntax(client):
+    MotionFactory(
+        submitted=True, text="### Ausgangslage\n\n- **Laternenmast** am [Markt](https://x.example)"
+    )
+    page = get(client, q="Laternenmast")
+    snippet = page[page.index('class="search-snippet') :][:300]
+    assert "Laternenmast" in snippet and "Markt" in snippet
+    assert "###" not in snippet and "**" not in snippet and "x.example" not in snippet
+
+
+@pytest.mark.parametrize("query", ['"offen & | ! (', "-", "die der das", "a" * 200])
+def test_odd_queries_answer_without_error(client, query):
+    MotionFactory(submitted=True, title="Offen")
+    response = client.get("/suche/", {"q": query})
+    assert response.status_code == 200
