@@ -1,0 +1,126 @@
+"""Filters, deletions, unpublished content, headers and query counts of the OParl API."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from portal.models import Body, Organization
+from tests.factories import MeetingFactory, MotionFactory, OrganizationFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def body():
+    return Body.objects.create(name="Stadt Chemnitz", ags="14511000")
+
+
+def list_url(body, name, **params):
+    query = "&".join(f"{key}={value}" for key, value in params.items())
+    return f"/oparl/v1/body/{body.pk}/{name}" + (f"?{query}" if query else "")
+
+
+def ids(page) -> list[str]:
+    return [obj["id"].rsplit("/", 1)[-1] for obj in page["data"]]
+
+
+def stamp(when) -> str:
+    return when.isoformat().replace("+", "%2B")
+
+
+def test_deleted_objects_appear_only_with_modified_since(client, body):
+    kept, gone = OrganizationFactory(), OrganizationFactory()
+    before = timezone.now() - timedelta(minutes=1)
+    gone.soft_delete()
+    plain = client.get(list_url(body, "organization")).json()
+    assert str(gone.pk) not in ids(plain) and str(kept.pk) in ids(plain)
+    changed = client.get(list_url(body, "organization", modified_since=stamp(before))).json()
+    stub = next(obj for obj in changed["data"] if obj["id"].endswith(f"/{gone.pk}"))
+    assert stub["deleted"] is True and "name" not in stub
+    single = client.get(f"/oparl/v1/organization/{gone.pk}").json()
+    assert single["deleted"] is True
+
+
+def test_a_motion_made_confidential_counts_as_deleted(client, body):
+    motion = MotionFactory(registered=True, title="Bald vertraulich")
+    before = timezone.now() - timedelta(minutes=1)
+    assert str(motion.pk) in ids(client.get(list_url(body, "paper")).json())
+    motion.confidential = True
+    motion.save()
+    assert "Bald vertraulich" not in client.get(list_url(body, "paper")).content.decode()
+    changed = client.get(list_url(body, "paper", modified_since=stamp(before))).content.decode()
+    assert '"deleted":true' in changed and "Bald vertraulich" not in changed
+
+
+def test_unpublished_content_never_appears(client, body):
+    MotionFactory(title="GEHEIMER-ENTWURF")
+    MeetingFactory(public=False, name="GEHEIME-SITZUNG")
+    PersonFactory(public=False, family_name="Privatperson")
+    old = stamp(timezone.now() - timedelta(days=3650))
+    for name in ("paper", "meeting", "person", "consultation", "agendaItem", "file"):
+        for params in ({}, {"modified_since": old}):
+            text = client.get(list_url(body, name, **params)).content.decode()
+            for secret in ("GEHEIMER-ENTWURF", "GEHEIME-SITZUNG", "Privatperson"):
+                assert secret not in text, (name, params)
+
+
+def test_created_filters_and_paging_links_carry_the_filters(client, body):
+    old = OrganizationFactory()
+    Organization.all_objects.filter(pk=old.pk).update(created=timezone.now() - timedelta(days=30))
+    new = [OrganizationFactory() for _ in range(3)]
+    since = stamp(timezone.now() - timedelta(days=1))
+    page = client.get(list_url(body, "organization", created_since=since, limit=2)).json()
+    assert page["pagination"]["totalElements"] == 3
+    assert "created_since=" in page["links"]["next"]
+    second = client.get(page["links"]["next"].removeprefix("http://testserver")).json()
+    assert "next" not in second["links"]
+    assert sorted(ids(page) + ids(second)) == sorted(str(o.pk) for o in new)
+
+
+def test_bad_filter_is_an_oparl_error_with_status_400(client, body):
+    response = client.get(list_url(body, "meeting", modified_since="gestern"))
+    assert response.status_code == 400
+    assert response.json()["type"] == "https://schema.oparl.org/1.1/Error"
+    assert response["Access-Control-Allow-Origin"] == "*"
+
+
+def test_unknown_object_is_an_oparl_404(client, body):
+    response = client.get("/oparl/v1/meeting/999999")
+    assert response.status_code == 404
+    assert response.json()["type"] == "https://schema.oparl.org/1.1/Error"
+
+
+def test_conditional_get_answers_304(client, body):
+    first = client.get("/oparl/v1/system")
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get("/oparl/v1/system", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+
+
+def test_writing_is_refused(client, body):
+    response = client.post("/oparl/v1/system")
+    assert response.status_code == 405
+    assert response.json()["type"] == "https://schema.oparl.org/1.1/Error"
+
+
+@pytest.mark.parametrize("name", ["meeting", "paper", "organization", "membership"])
+def test_list_query_count_does_not_grow_with_the_list(
+    client, body, name, django_assert_max_num_queries
+):
+    def make(count):
+        for _ in range(count):
+            meeting = MeetingFactory(public=True)
+            meeting.agenda_items.create(order=1, title="Punkt")
+            MotionFactory(registered=True)
+            PersonFactory(public=True).memberships.create(organization=OrganizationFactory())
+
+    make(2)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(list_url(body, name))
+    make(20)
+    with django_assert_max_num_queries(len(small)):
+        client.get(list_url(body, name))
