@@ -6,6 +6,7 @@ from portal.models import (
     AgendaItem,
     Attachment,
     Body,
+    LegislativeTerm,
     Location,
     Meeting,
     Membership,
@@ -50,6 +51,11 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Body)
 class BodyAdmin(CoreAdmin):
     list_display = ("name", "ags", "deleted")
+
+
+@admin.register(LegislativeTerm)
+class LegislativeTermAdmin(CoreAdmin):
+    list_display = ("name", "start_date", "end_date", "deleted")
 
 
 @admin.register(Organization)

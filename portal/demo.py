@@ -9,7 +9,15 @@ All persons are fictitious; real offices appear only as roles, never with invent
 from django.contrib.auth.models import Group
 
 from portal import roles
-from portal.models import Body, Location, Membership, Organization, Person, User
+from portal.models import (
+    Body,
+    LegislativeTerm,
+    Location,
+    Membership,
+    Organization,
+    Person,
+    User,
+)
 
 DEMO_PASSWORD = "demo"
 
@@ -67,6 +75,14 @@ def load(*, stdout) -> None:
             "short_name": "Chemnitz",
             "website": "https://www.chemnitz.de/",
         },
+    )
+    # Council terms of the Stadtrat Chemnitz (elections 26.05.2019 and 09.06.2024).
+    LegislativeTerm.objects.get_or_create(
+        name="Wahlperiode 2019–2024",
+        defaults={"start_date": "2019-08-01", "end_date": "2024-07-31"},
+    )
+    LegislativeTerm.objects.get_or_create(
+        name="Wahlperiode 2024–2029", defaults={"start_date": "2024-08-01"}
     )
     Location.objects.get_or_create(
         description="Rathaus Chemnitz, Stadtverordnetensaal",

@@ -86,6 +86,23 @@ class Body(CoreModel):
         return self.name
 
 
+class LegislativeTerm(CoreModel):
+    """Wahlperiode of the city council."""
+
+    name = models.CharField(_("Bezeichnung"), max_length=100)
+    start_date = models.DateField(_("Beginn"))
+    end_date = models.DateField(_("Ende"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Wahlperiode")
+        verbose_name_plural = _("Wahlperioden")
+        ordering = ["start_date"]
+        constraints = [_dates_in_order("legislativeterm")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Location(CoreModel):
     description = models.CharField(_("Bezeichnung"), max_length=200)
     street_address = models.CharField(_("Straße und Hausnummer"), max_length=200, blank=True)
@@ -391,3 +408,48 @@ class SitePage(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse(f"portal:{self.slug}")
+
+
+class AlertSubscription(models.Model):
+    """A citizen's e-mail alert (portal/alerts.py): new answer reports, or one motion's answer.
+
+    Only the address and the topic are kept. `topic` is a string so that the core imports no
+    app: `berichte` (every new report) or `antrag:<motion pk>`. Nothing is sent to an address
+    before it confirmed; unconfirmed rows are deleted after a week
+    (`manage.py purge_alert_subscriptions`), an unsubscribe deletes the row.
+    """
+
+    REPORTS = "berichte"
+    MOTION_PREFIX = "antrag:"
+
+    email = models.EmailField(_("E-Mail-Adresse"), max_length=254)
+    topic = models.CharField(_("Thema"), max_length=40)
+    created = models.DateTimeField(_("angelegt"), default=timezone.now, editable=False)
+    confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("E-Mail-Benachrichtigung")
+        verbose_name_plural = _("E-Mail-Benachrichtigungen")
+        ordering = ["-created", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["email", "topic"],
+                name="alertsubscription_unique",
+                violation_error_message=_("Diese Benachrichtigung gibt es schon."),
+            ),
+            models.CheckConstraint(
+                condition=Q(topic="berichte") | Q(topic__startswith="antrag:"),
+                name="alertsubscription_known_topic",
+                violation_error_message=_("Unbekanntes Thema der Benachrichtigung."),
+            ),
+        ]
+        indexes = [models.Index(fields=["topic", "confirmed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.topic}"
+
+    @property
+    def motion_pk(self) -> int | None:
+        if self.topic.startswith(self.MOTION_PREFIX):
+            return int(self.topic.removeprefix(self.MOTION_PREFIX))
+        return None

@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from portal import views
+from portal import discovery_views as discovery
+from portal import feeds, views
 
 app_urls = (
     [
@@ -19,6 +20,28 @@ app_urls = (
             name="barrierefreiheit",
         ),
         path("healthz", views.healthz, name="healthz"),
+        # --- public discovery (issue 7): search, statistics, feeds, sitemap, alerts ---
+        # Before the requests_app include: "statistik" would be taken as a motion's slug.
+        path("antraege/statistik/", discovery.answer_statistics, name="answer_statistics"),
+        path(
+            "antraege/statistik.csv", discovery.answer_statistics_csv, name="answer_statistics_csv"
+        ),
+        path("suche/", discovery.search_page, name="search"),
+        path("feeds/berichte/", login_not_required(feeds.ReportFeed()), name="feed_reports"),
+        path("feeds/antraege/", login_not_required(feeds.MotionFeed()), name="feed_motions"),
+        path("sitemap.xml", discovery.sitemap, name="sitemap"),
+        path("robots.txt", discovery.robots_txt, name="robots_txt"),
+        path("benachrichtigungen/", discovery.alert_subscribe, name="alert_subscribe"),
+        path(
+            "benachrichtigungen/bestaetigen/<str:token>/",
+            discovery.alert_confirm,
+            name="alert_confirm",
+        ),
+        path(
+            "benachrichtigungen/abbestellen/<str:token>/",
+            discovery.alert_unsubscribe,
+            name="alert_unsubscribe",
+        ),
     ],
     "portal",
 )
@@ -27,6 +50,7 @@ urlpatterns = [
     path("", include(app_urls)),
     path("", include("prevention.urls")),
     path("", include("requests_app.urls")),
+    path("", include("portal.oparl.urls")),
     path(
         "konto/anmelden/",
         auth_views.LoginView.as_view(),

@@ -8,20 +8,35 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from portal import roles
 from portal.legal_texts import PAGES
 from portal.models import SitePage
+from requests_app.models import Motion
 
 
 @login_not_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    """What is new and what is pending (portal/home.py gathers it)."""
+    from portal.home import home_context
+
+    return render(request, "portal/home.html", home_context())
 
 
 @require_safe
 def workspace(request: HttpRequest) -> HttpResponse:
     """Entry page of the staff and council-member work area (login required)."""
-    return render(request, "portal/workspace.html")
+    user = request.user
+    is_member, is_office = user.has_role(roles.COUNCIL_MEMBER), user.has_role(roles.COUNCIL_OFFICE)
+    context = {
+        # requests_app: own motions, the office inbox and open list, the department's motions
+        "own_motions": Motion.objects.dashboard_own(user) if is_member else None,
+        "office_inbox": Motion.objects.office_inbox() if is_office else None,
+        "office_open": Motion.objects.office_open() if is_office else None,
+        "department_motions": Motion.objects.department_open(user),
+        "is_prevention_office": user.has_role(roles.PREVENTION_OFFICE),
+    }
+    return render(request, "portal/workspace.html", context)
 
 
 @login_not_required

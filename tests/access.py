@@ -12,6 +12,8 @@ Expected status codes:
 """
 
 from tests.access_types import ACCOUNTS, LOGGED_IN, PUBLIC, Access  # noqa: F401
+from tests.factories import MeetingFactory, OrganizationFactory
+from tests.portal.access_discovery import ENTRIES as _discovery
 from tests.prevention.access_council import ENTRIES as _council
 from tests.prevention.access_indicators import ENTRIES as _indicators
 from tests.requests_app.access import ENTRIES as _requests
@@ -29,10 +31,41 @@ ENTRIES: dict[str, Access] = {
     "logout": Access(LOGGED_IN, ok=405),
     # GET just redirects back; the language is changed by POST.
     "set_language": Access(PUBLIC, ok=302),
+    # OParl API: public and read-only
+    "oparl:help": Access(PUBLIC),
+    "oparl:system": Access(PUBLIC, kwargs=lambda: _body() and {}),
+    "oparl:bodies": Access(PUBLIC, kwargs=lambda: _body() and {}),
+    "oparl:body": Access(PUBLIC, kwargs=lambda: {"pk": _body().pk}),
+    "oparl:list": Access(PUBLIC, kwargs=lambda: {"body": _body().pk, "list_name": "meeting"}),
+    "oparl:object": Access(
+        PUBLIC,
+        kwargs=lambda: _body() and {"kind": "organization", "pk": OrganizationFactory().pk},
+    ),
+    "oparl:file_download": Access(PUBLIC, kwargs=lambda: {"pk": _public_file().pk}),
 }
 
+
+def _body():
+    from portal.models import Body
+
+    return Body.objects.get_or_create(ags="14511000", defaults={"name": "Stadt Chemnitz"})[0]
+
+
+def _public_file():
+    from django.core.files.base import ContentFile
+
+    from portal.models import Attachment
+
+    attachment = Attachment(
+        name="Anlage", mime_type="application/pdf", size=8, sha512="0" * 128, public=True
+    )
+    attachment.file.save("anlage.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    MeetingFactory(public=True).attachments.add(attachment)
+    return attachment
+
+
 # Each app (or topic) keeps its entries in its own module (tests/*/access*.py), merged here.
-for _entries in (_requests, _indicators, _council):
+for _entries in (_requests, _indicators, _council, _discovery):
     if overlap := set(ENTRIES) & set(_entries):
         raise RuntimeError(f"URL names declared twice in tests/access*: {sorted(overlap)}")
     ENTRIES.update(_entries)

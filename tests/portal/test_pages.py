@@ -115,3 +115,16 @@ def test_english_browser_still_gets_german_by_default(client):
     html = client.get("/", headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert '<html lang="de">' in html
     assert "Zum Inhalt springen" in html
+
+
+@pytest.mark.django_db
+def test_workspace_links_the_kpr_office_pages_for_its_staff(client_as):
+    html = client_as("prevention_office").get("/arbeitsbereich/").content.decode()
+    assert 'href="/arbeitsbereich/praeventionsrat/"' in html
+    assert 'href="/arbeitsbereich/kennzahlen/import/"' in html
+
+
+@pytest.mark.django_db
+def test_workspace_hides_the_kpr_office_pages_from_council_members(client_as):
+    html = client_as("council_member").get("/arbeitsbereich/").content.decode()
+    assert "/arbeitsbereich/praeventionsrat/" not in html
