@@ -246,7 +246,6 @@ def serialize_agenda_item(item: AgendaItem, ctx: Context) -> dict:
     else:
         # A non-public item only says that a non-public part took place.
         data["name"] = "Nichtöffentlicher Tagesordnungspunkt"
-    data.update(ctx.extra.get("agenda_item_extra", lambda item: {})(item))
     return clean(data)
 
 

@@ -22,6 +22,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -82,7 +83,7 @@ def _public_meetings() -> Prefetch:
 def _meetings() -> QuerySet:
     return (
         Meeting.all_objects.filter(public=True)
-        .select_related("location")
+        .select_related("location", "organization__parent")
         .prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order", "pk")),
             _public_attachments(),
@@ -225,12 +226,23 @@ def context(request: HttpRequest, body: Body | None = None) -> Context:
         omit_internal=request.GET.get("omit_internal", "").lower() in {"1", "true"},
     )
     ctx.extra["body_url"] = ctx.object_url("body", body.pk)
-    ctx.extra.update(EXTRA_CONTEXT)
+    # Crime indicators are not part of OParl: a vendor-prefixed link to the open-data pages.
+    ctx.extra["body_vendor"] = {
+        "chemnitz:indicators": request.build_absolute_uri(reverse("prevention:indicator_list"))
+    }
+    ctx.extra["meeting_web"] = lambda meeting: (
+        request.build_absolute_uri(reverse("prevention:meeting_detail", args=[meeting.pk]))
+        if _is_council_meeting(meeting)
+        else None
+    )
     return ctx
 
 
-# Hooks that other parts of the portal fill in (web links to HTML pages, vendor properties).
-EXTRA_CONTEXT: dict = {}
+def _is_council_meeting(meeting: Meeting) -> bool:
+    """KPR meetings (and its working groups') have a public HTML page; council sessions not yet."""
+    kind = Organization.Kind.PREVENTION_COUNCIL
+    org = meeting.organization
+    return org.kind == kind or (org.parent is not None and org.parent.kind == kind)
 
 
 def the_body() -> Body:

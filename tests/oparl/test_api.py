@@ -124,3 +124,20 @@ def test_list_query_count_does_not_grow_with_the_list(
     make(20)
     with django_assert_max_num_queries(len(small)):
         client.get(list_url(body, name))
+
+
+def test_body_links_the_indicators_under_a_vendor_prefix(client, body):
+    data = client.get(f"/oparl/v1/body/{body.pk}").json()
+    assert data["chemnitz:indicators"] == "http://testserver/kennzahlen/"
+    assert client.get("/kennzahlen/").status_code == 200
+
+
+def test_kpr_meetings_link_their_public_page(client, body):
+    kpr = OrganizationFactory(kind=Organization.Kind.PREVENTION_COUNCIL)
+    council = OrganizationFactory(kind=Organization.Kind.COUNCIL)
+    kpr_meeting = MeetingFactory(organization=kpr, public=True)
+    council_meeting = MeetingFactory(organization=council, public=True)
+    data = client.get(f"/oparl/v1/meeting/{kpr_meeting.pk}").json()
+    assert data["web"] == f"http://testserver/praeventionsrat/sitzungen/{kpr_meeting.pk}/"
+    assert client.get(data["web"].removeprefix("http://testserver")).status_code == 200
+    assert "web" not in client.get(f"/oparl/v1/meeting/{council_meeting.pk}").json()
