@@ -564,6 +564,9 @@ class AnswerReport(CoreModel):
     )
     pdf_file = models.FileField(_("PDF-Datei"), upload_to="berichte/", blank=True)
     pdf_sha256 = models.CharField(_("Prüfsumme der PDF-Datei"), max_length=64, blank=True)
+    # OParl's File object names the SHA-512 and the size; kept so the API never reads the file.
+    pdf_sha512 = models.CharField(_("SHA-512 der PDF-Datei"), max_length=128, blank=True)
+    pdf_size = models.PositiveIntegerField(_("Größe der PDF-Datei in Bytes"), null=True, blank=True)
     pdf_error = models.TextField(_("Fehler bei der PDF-Erstellung"), blank=True)
     # Lost-update protection, as for motions: every change increments it.
     version = models.PositiveIntegerField(_("Version"), default=1, editable=False)

@@ -48,7 +48,12 @@ def render_report_pdf(report_id: int) -> str:
     name = default_storage.save(f"berichte/{report.slug}-{digest[:12]}.pdf", ContentFile(pdf))
     old = report.pdf_file.name
     AnswerReport.objects.filter(pk=report_id).update(
-        pdf_file=name, pdf_sha256=digest, pdf_status=AnswerReport.PdfStatus.DONE, pdf_error=""
+        pdf_file=name,
+        pdf_sha256=digest,
+        pdf_sha512=hashlib.sha512(pdf).hexdigest(),
+        pdf_size=len(pdf),
+        pdf_status=AnswerReport.PdfStatus.DONE,
+        pdf_error="",
     )
     if old and old != name:
         default_storage.delete(old)

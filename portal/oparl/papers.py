@@ -128,10 +128,6 @@ def serialize_report(report: AnswerReport, ctx: Context) -> dict:
 
 def serialize_report_file(report: AnswerReport, ctx: Context) -> dict:
     url = ctx.url(report.get_pdf_url())
-    try:
-        size = report.pdf_file.size
-    except OSError:  # file missing in storage: leave the size out rather than fail
-        size = None
     return clean(
         {
             **common(report, "reportFile", "File", ctx),
@@ -139,7 +135,8 @@ def serialize_report_file(report: AnswerReport, ctx: Context) -> dict:
             "fileName": report.pdf_file.name.rsplit("/", 1)[-1],
             "mimeType": "application/pdf",
             "date": iso_date(report.published_at.date() if report.published_at else None),
-            "size": size,
+            "size": report.pdf_size,
+            "sha512Checksum": report.pdf_sha512,
             "accessUrl": url,
             "downloadUrl": url,
             "paper": [ctx.object_url("report", report.pk)],

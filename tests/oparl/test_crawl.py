@@ -1,5 +1,6 @@
 """Crawl the whole API from the System object and hold every object to the OParl 1.1 rules."""
 
+import io
 from collections import deque
 from urllib.parse import urlsplit
 
@@ -16,9 +17,11 @@ MAX_REQUESTS = 3000
 
 
 @pytest.fixture
-def demo_data(settings, db):
+def demo_data(settings, db, django_capture_on_commit_callbacks):
     settings.DEBUG = True
-    call_command("loaddemo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    # The demo report's PDF is rendered by a task enqueued on commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loaddemo", stdout=io.StringIO())
     kpr = Organization.objects.get(short_name="KPR")
     location = Location.objects.first()
     meeting = Meeting.objects.create(
@@ -110,6 +113,9 @@ def test_crawl_whole_api_validates(client, demo_data, oparl_validator):
         check_extra_rules(data, url, problems)
         if data.get("type") == OPARL + "Paper":
             paper_types.add(data["paperType"])
+            if data["paperType"] == "Antwort":
+                main_file = data["mainFile"]
+                assert len(main_file["sha512Checksum"]) == 128 and main_file["size"] > 1000
         found: set[str] = set()
         find_urls(data, found)
         queue.extend(sorted(found - seen))
