@@ -286,11 +286,14 @@ KPR_MEASURES = [
 
 
 def _kpr_meeting_dates():
-    """The constituent meeting of 22.08.2019, then two meetings a year until 2025."""
+    """The constituent meeting of 22.08.2019, then two meetings a year until 2027.
+
+    Meetings after today are planned (no minutes, no results), so the demo always shows
+    upcoming meetings on the home page and in the calendar."""
     import datetime
 
     dates = [datetime.date(2019, 8, 22), datetime.date(2019, 11, 14)]
-    for year in range(2020, 2026):
+    for year in range(2020, 2028):
         dates += [datetime.date(year, 3, 12 + year % 7), datetime.date(year, 10, 8 + year % 9)]
     return dates
 
@@ -381,6 +384,7 @@ def load_prevention_council(*, stdout) -> None:
     for index, day in enumerate(_kpr_meeting_dates()):
         start = datetime.datetime.combine(day, datetime.time(16, 0), tzinfo=berlin)
         first = index == 0
+        held = day < datetime.date.today()
         topic = KPR_TOPICS[index % len(KPR_TOPICS)]
         meeting, created = Meeting.objects.get_or_create(
             organization=kpr,
@@ -391,9 +395,9 @@ def load_prevention_council(*, stdout) -> None:
                 else "Sitzung des Kommunalen Präventionsrates",
                 "end": start + datetime.timedelta(hours=2),
                 "location": place,
-                "state": Meeting.State.HELD,
+                "state": Meeting.State.HELD if held else Meeting.State.PLANNED,
                 "public": True,
-                "minutes": _demo_minutes(day, topic, first=first),
+                "minutes": _demo_minutes(day, topic, first=first) if held else "",
             },
         )
         if not created:
@@ -416,9 +420,9 @@ def load_prevention_council(*, stdout) -> None:
                 number=str(order),
                 title=title,
                 public=public,
-                result="zur Kenntnis genommen" if public and order > 1 else "",
+                result="zur Kenntnis genommen" if held and public and order > 1 else "",
             )
-        for position, membership in enumerate(memberships):
+        for position, membership in enumerate(memberships if held else []):
             status = "excused" if (index + position) % 5 == 0 else "present"
             Attendance.objects.get_or_create(
                 meeting=meeting, membership=membership, defaults={"status": status}

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from portal.models import AgendaItem, Meeting, Membership, Organization
 from prevention.models import Attendance, Funding, Measure, PreventionCouncil
@@ -55,9 +56,17 @@ def test_demo_chair_is_a_role_without_an_invented_person(demo):
 def test_demo_has_seven_working_groups_meetings_and_funded_measures(demo):
     assert Organization.objects.filter(kind="working_group", parent__short_name="KPR").count() == 7
     years = {m.start.year for m in Meeting.objects.filter(organization__short_name="KPR")}
-    assert years == set(range(2019, 2026))
+    assert years == set(range(2019, 2028))
     assert AgendaItem.objects.filter(public=False).exists()
-    assert all(m.minutes for m in Meeting.objects.filter(organization__short_name="KPR"))
+    kpr_meetings = Meeting.objects.filter(organization__short_name="KPR")
+    past, upcoming = (
+        kpr_meetings.filter(start__lt=timezone.now()),
+        kpr_meetings.filter(start__gte=timezone.now()),
+    )
+    assert all(m.minutes and m.state == "held" for m in past)
+    # The demo always has upcoming meetings: planned, without minutes.
+    assert upcoming.exists()
+    assert all(not m.minutes and m.state == "planned" for m in upcoming)
     assert Measure.objects.filter(demo_content=True).count() >= 7
     assert min(Funding.objects.values_list("year", flat=True)) == 2019
     assert Measure.objects.filter(districts__name="Zentrum").exists()
