@@ -31,6 +31,7 @@ help:
 	@echo "make lint   – ruff check und ruff format --check"
 	@echo "make run    – Portal ohne Beispieldaten starten"
 	@echo "make messages – Übersetzungsdateien aktualisieren und kompilieren"
+	@echo "make bench  – Lastmessung (gunicorn, PostgreSQL, wrk); siehe docs/deployment.md"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -81,3 +82,10 @@ format: venv
 messages: venv
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=static/vendor
 	$(PY) manage.py compilemessages --ignore=.venv
+
+# Load test (issue 9, docs/bench.py): gunicorn with DEBUG=0 on seeded PostgreSQL, wrk from Debian
+# (installed if missing). BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
+# ratsportal_bench) is created and seeded with seed_scale on the first run; BENCH_DURATION=10.
+.PHONY: bench
+bench: venv
+	$(PY) docs/bench.py $(BENCH_ARGS)

@@ -65,3 +65,42 @@ def test_redis_url_selects_redis_cache():
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     result = manage("shell", "-c", code, REDIS_URL="redis://127.0.0.1:6379/1")
     assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
+
+
+def test_production_serves_static_files_with_hashed_compressed_names():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.STORAGES['staticfiles']['BACKEND'], "
+        "'whitenoise.middleware.WhiteNoiseMiddleware' in settings.MIDDLEWARE)"
+    )
+    result = manage("shell", "-c", code, **PRODUCTION)
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        "True",
+    ], result.stderr
+
+
+def test_demo_settings_need_no_collectstatic():
+    code = (
+        "from django.conf import settings; "
+        "print(settings.STORAGES['staticfiles']['BACKEND'], "
+        "'whitenoise.middleware.WhiteNoiseMiddleware' in settings.MIDDLEWARE)"
+    )
+    result = manage("shell", "-c", code, DEBUG="1")
+    assert result.stdout.strip().splitlines()[-1].split() == [
+        "django.contrib.staticfiles.storage.StaticFilesStorage",
+        "False",
+    ], result.stderr
+
+
+def test_gunicorn_workers_and_bind_come_from_the_environment():
+    code = "import portal.gunicorn_conf as c; print(c.workers, ','.join(c.bind), c.accesslog)"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "WEB_CONCURRENCY": "3", "GUNICORN_BIND": "unix:/run/portal.sock"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.stdout.split() == ["3", "unix:/run/portal.sock", "-"], result.stderr

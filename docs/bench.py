@@ -1,0 +1,325 @@
+"""`make bench`: load test of the portal under gunicorn with production settings (issue 9).
+
+Run as a script (``.venv/bin/python docs/bench.py``; options: ``--help``). It
+
+1. installs Debian's ``wrk`` if it is missing (``apt-get install -y wrk``),
+2. creates the PostgreSQL database ``BENCH_DATABASE_URL`` (default
+   ``postgres://postgres@127.0.0.1:5432/ratsportal_bench``) if needed, migrates it and fills it
+   with ``manage.py seed_scale`` unless it is seeded already,
+3. collects the static files and starts gunicorn (``portal/gunicorn_conf.py``) with ``DEBUG=0``,
+   serving this module's ``application``: the portal plus a bare Django view
+   ``/__bench__/bare/`` that returns a short text through the same middleware,
+4. loads the bare view and each page with the same wrk settings and prints a table of requests
+   per second, p95 latency, errors, and the ratio to the bare view.
+
+The bare view exists only in this module's URLconf, which only this WSGI entry point uses:
+``portal.urls`` and therefore the production site never contain it.
+"""
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+BARE_PATH = "/__bench__/bare/"
+WRK_SCRIPT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("BENCH %d %d %d %d\\n", latency:percentile(95.0), summary.requests,
+    e.connect + e.read + e.write + e.timeout + e.status, summary.duration))
+end
+"""
+
+
+# --- the WSGI application gunicorn serves (imported as `bench:application`) -------------------
+
+
+def bare(request):
+    from django.http import HttpResponse
+
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+def _wsgi():
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    django.setup(set_prefix=False)
+
+    from django.contrib.auth.decorators import login_not_required
+    from django.core.handlers.wsgi import WSGIHandler
+    from django.urls import include, path
+
+    global urlpatterns
+    urlpatterns = [
+        path(BARE_PATH.strip("/") + "/", login_not_required(bare)),
+        path("", include("portal.urls")),
+    ]
+
+    class BenchHandler(WSGIHandler):
+        def get_response(self, request):
+            request.urlconf = __name__  # this module: the portal plus the bare view
+            return super().get_response(request)
+
+    return BenchHandler()
+
+
+if __name__ != "__main__":
+    application = _wsgi()
+
+
+# --- the benchmark driver --------------------------------------------------------------------
+
+
+def run(args, env, **kwargs):
+    return subprocess.run(args, cwd=ROOT, env=env, check=True, text=True, **kwargs)
+
+
+def ensure_wrk() -> str:
+    if not shutil.which("wrk"):
+        print("wrk fehlt, installiere Debians Paket wrk …", flush=True)
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        subprocess.run([*sudo, "apt-get", "install", "-y", "wrk"], check=True)
+    return shutil.which("wrk")
+
+
+def ensure_database(url: str, env: dict, python: str) -> None:
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    run([python, "manage.py", "migrate", "--no-input", "-v", "0"], env)
+    seeded = run(
+        [python, "manage.py", "shell", "-c", SEEDED_CHECK], env, capture_output=True
+    ).stdout.split()[-1]
+    if seeded != "True":
+        print("Skalierungsdaten anlegen (manage.py seed_scale) …", flush=True)
+        run([python, "manage.py", "seed_scale", "--force"], env)
+    run([python, "manage.py", "shell", "-c", ENSURE_PDF], env, capture_output=True)
+
+
+SEEDED_CHECK = (
+    "from portal.models import Organization; "
+    "print(Organization.all_objects.filter(name='Stadtrat (Skalierungsdaten)').exists())"
+)
+# The seeded reports share one PDF file; put it back if this media folder lacks it.
+ENSURE_PDF = (
+    "from django.core.files.base import ContentFile; "
+    "from django.core.files.storage import default_storage as s; "
+    "from portal.management.commands.seed_scale import PDF_NAME, sample_pdf; "
+    "s.exists(PDF_NAME) or s.save(PDF_NAME, ContentFile(sample_pdf()))"
+)
+TARGETS_CODE = """
+import json
+from django.db import connection
+from portal.models import Meeting
+from prevention.models import District, Indicator, IndicatorValue
+from requests_app.models import AnswerReport, Motion, Question
+report = AnswerReport.objects.published().filter(pdf_status="done").order_by("pk").first()
+motion = Motion.objects.filter(status="answered", confidential=False).order_by("pk").first()
+with connection.cursor() as cursor:
+    cursor.execute("SHOW server_version")
+    pg = cursor.fetchone()[0]
+print(json.dumps({
+    "motion": motion.get_absolute_url(),
+    "report": report.slug,
+    "district": District.objects.order_by("number").first().slug,
+    "indicator": Indicator.objects.order_by("key").filter(key__startswith="skalierung.")
+        .first().key,
+    "postgres": pg,
+    "sizes": {
+        "motions": Motion.all_objects.count(),
+        "questions": Question.objects.count(),
+        "published reports": AnswerReport.objects.published().count(),
+        "meetings": Meeting.all_objects.count(),
+        "indicator values": IndicatorValue.objects.count(),
+    },
+}))
+"""
+
+
+def wait_until_up(base: str, process, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit("gunicorn ist beendet, siehe Ausgabe oben.")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit("gunicorn antwortet nicht.")
+
+
+def oparl_list(base: str) -> str:
+    with urllib.request.urlopen(base + "/oparl/v1/bodies", timeout=10) as response:
+        body = json.load(response)["data"][0]
+    return urlsplit(body["paper"]).path
+
+
+def load(wrk: str, url: str, lua: str, args) -> dict:
+    output = subprocess.run(
+        [
+            wrk,
+            f"-t{args.threads}",
+            f"-c{args.connections}",
+            f"-d{args.duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            lua,
+            url,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH "))
+    p95_us, requests, errors, duration_us = (int(v) for v in line.split()[1:])
+    return {
+        "rps": requests / (duration_us / 1e6),
+        "p95_ms": p95_us / 1000,
+        "errors": errors,
+        "requests": requests,
+    }
+
+
+def versions(wrk: str, python: str, env: dict) -> str:
+    code = "import django, gunicorn; print(django.get_version(), gunicorn.__version__)"
+    django_version, gunicorn_version = run(
+        [python, "-c", code], env, capture_output=True
+    ).stdout.split()
+    wrk_version = subprocess.run([wrk, "-v"], capture_output=True, text=True).stdout.split()[1]
+    return (
+        f"Python {platform.python_version()}, Django {django_version}, "
+        f"gunicorn {gunicorn_version}, wrk {wrk_version}"
+    )
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.system()} {platform.release()}, {os.cpu_count()} CPU ({model})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=int, default=int(os.environ.get("BENCH_DURATION", 10)))
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8799)
+    args = parser.parse_args()
+
+    python = sys.executable
+    database_url = os.environ.get(
+        "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ratsportal_bench"
+    )
+    work = Path(tempfile.mkdtemp(prefix="ratsportal-bench-"))
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "MEDIA_ROOT": os.environ.get("BENCH_MEDIA_ROOT", str(ROOT / "var" / "bench-media")),
+        "STATIC_ROOT": str(work / "static"),
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",  # no TLS on the loopback; nginx does it in production
+        "GUNICORN_BIND": f"127.0.0.1:{args.port}",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": f"{ROOT / 'docs'}:{ROOT}",
+    }
+    wrk = ensure_wrk()
+    ensure_database(database_url, env, python)
+    run([python, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+    targets = json.loads(
+        run([python, "manage.py", "shell", "-c", TARGETS_CODE], env, capture_output=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    lua = work / "p95.lua"
+    lua.write_text(WRK_SCRIPT)
+
+    gunicorn = subprocess.Popen(
+        [
+            str(Path(python).parent / "gunicorn"),
+            "-c",
+            "python:portal.gunicorn_conf",
+            "--access-logfile",
+            "/dev/null",
+            "bench:application",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        wait_until_up(base, gunicorn)
+        pages = [
+            ("bare Django view", BARE_PATH),
+            ("home", "/"),
+            ("motion list", "/antraege/"),
+            ("a motion", targets["motion"]),
+            ("a report", f"/berichte/{targets['report']}/"),
+            ("district page", f"/stadtteile/{targets['district']}/"),
+            ("indicator page", f"/kennzahlen/{targets['indicator']}/"),
+            ("search", "/suche/?q=Videoüberwachung".replace("ü", "%C3%BC")),
+            ("OParl paper list", oparl_list(base)),
+            ("PDF download", f"/berichte/{targets['report']}.pdf"),
+        ]
+        results = []
+        for label, path in pages:
+            with urllib.request.urlopen(base + path, timeout=30) as response:
+                assert response.status == 200, (label, response.status)
+            print(f"… {label} ({path})", file=sys.stderr, flush=True)
+            results.append((label, path, load(wrk, base + path, str(lua), args)))
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=60)
+        shutil.rmtree(work, ignore_errors=True)
+
+    bare_rps = results[0][2]["rps"]
+    workers = env.get("WEB_CONCURRENCY") or f"{os.cpu_count() * 2 + 1} (2 × cores + 1)"
+    sizes = ", ".join(f"{count:,} {name}" for name, count in targets["sizes"].items())
+    print()
+    print(f"Machine:  {machine()}")
+    print(f"Versions: {versions(wrk, python, env)}, PostgreSQL {targets['postgres']}")
+    print(f"Data:     {sizes}")
+    print(
+        f"Load:     wrk -t{args.threads} -c{args.connections} -d{args.duration}s per page, "
+        f"gunicorn workers {workers}, DEBUG=0, anonymous"
+    )
+    print()
+    print("| page | path | req/s | p95 ms | errors | ratio to bare |")
+    print("|---|---|---:|---:|---:|---:|")
+    for label, path, r in results:
+        print(
+            f"| {label} | `{path}` | {r['rps']:.0f} | {r['p95_ms']:.1f} | {r['errors']} | "
+            f"{r['rps'] / bare_rps:.2f} |"
+        )
+    print()
+    print("Repeat: make bench  (BENCH_DURATION=…, BENCH_DATABASE_URL=postgres://…)")
+
+
+if __name__ == "__main__":
+    main()
