@@ -11,7 +11,7 @@ Expected status codes:
   get `denied` (403, or 404 where the page hides that an object exists).
 """
 
-from tests.access_types import ACCOUNTS, LOGGED_IN, PUBLIC, Access  # noqa: F401
+from tests.access_types import LOGGED_IN, PUBLIC, Access
 from tests.factories import MeetingFactory, OrganizationFactory
 from tests.portal.access_discovery import ENTRIES as _discovery
 from tests.prevention.access_council import ENTRIES as _council

@@ -1,12 +1,21 @@
 """factory_boy factories for the civic core. Apps add theirs in this file, one section each."""
 
 import datetime
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from portal.models import AgendaItem, Meeting, Membership, Organization, Person, User
+from portal.models import AlertSubscription as _AlertSubscription
+from prevention.models import District, Funding, Measure, PreventionCouncil
+from prevention.models import District as _District
+from prevention.models import Indicator as _Indicator
+from prevention.models import IndicatorValue as _IndicatorValue
+from prevention.models import Population as _Population
+from requests_app.models import Answer, AnswerReport, Exhibit, Motion, Question
 
 PASSWORD = "test-passwort"
 
@@ -68,7 +77,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 # --- prevention: council ---
-from prevention.models import District, Funding, Measure, PreventionCouncil  # noqa: E402
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
@@ -149,11 +157,6 @@ class FundingFactory(factory.django.DjangoModelFactory):
 
 
 # --- requests_app ---
-from datetime import timedelta  # noqa: E402
-
-from django.utils import timezone  # noqa: E402
-
-from requests_app.models import Motion, Question  # noqa: E402
 
 
 class MotionFactory(factory.django.DjangoModelFactory):
@@ -208,10 +211,6 @@ class QuestionFactory(factory.django.DjangoModelFactory):
 # --- prevention: districts and indicators ---
 # The 39 districts and the indicator catalogue come from migration 0002; these make more
 # (DistrictFactory is in the council section above).
-from prevention.models import District as _District  # noqa: E402
-from prevention.models import Indicator as _Indicator  # noqa: E402
-from prevention.models import IndicatorValue as _IndicatorValue  # noqa: E402
-from prevention.models import Population as _Population  # noqa: E402
 
 
 class PopulationFactory(factory.django.DjangoModelFactory):
@@ -247,7 +246,6 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
 
 
 # --- portal: discovery ---
-from portal.models import AlertSubscription as _AlertSubscription  # noqa: E402
 
 
 class AlertSubscriptionFactory(factory.django.DjangoModelFactory):
@@ -286,7 +284,6 @@ def discovery_report(*, motion=None, title=None, answer="Antwort.", status="publ
 
 
 # --- requests_app: reports ---
-from requests_app.models import Answer, AnswerReport, Exhibit  # noqa: E402
 
 
 class AnswerReportFactory(factory.django.DjangoModelFactory):

@@ -4,7 +4,8 @@ import pytest
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.access import ACCOUNTS, ADMIN_NAMESPACE, ENTRIES
+from tests.access import ADMIN_NAMESPACE, ENTRIES
+from tests.access_types import ACCOUNTS
 
 
 def iter_patterns(patterns=None, namespace=""):

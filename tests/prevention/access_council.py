@@ -4,7 +4,7 @@ from django.core.files.base import ContentFile
 
 from portal import roles
 from portal.models import Attachment
-from tests.access_types import LOGGED_IN, PUBLIC, Access, only  # noqa: F401
+from tests.access_types import PUBLIC, Access, only
 
 OFFICE = only(roles.PREVENTION_OFFICE)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

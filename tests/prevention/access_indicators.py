@@ -1,7 +1,7 @@
 """Access-table entries of this area; merged into tests/access.py (see its docstring)."""
 
 from portal import roles
-from tests.access_types import LOGGED_IN, PUBLIC, Access, only  # noqa: F401
+from tests.access_types import PUBLIC, Access, only
 
 
 def _batch() -> dict:
