@@ -9,7 +9,14 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PUBLIC_PAGES = ["/", "/konto/anmelden/", "/impressum/", "/datenschutz/", "/barrierefreiheit/"]
+PUBLIC_PAGES = [
+    "/",
+    "/konto/anmelden/",
+    "/impressum/",
+    "/datenschutz/",
+    "/barrierefreiheit/",
+    "/oparl/",
+]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
