@@ -65,6 +65,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Answers anonymous visitors from the page cache before sessions, CSRF and auth run.
+    "portal.pagecache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageMiddleware",
@@ -191,6 +193,23 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Page cache for anonymous visitors (portal/pagecache.py): seconds a page may be served from the
+# cache at most (pages showing "next meetings" depend on the clock); 0 turns it off. Every
+# database write invalidates it, which needs a cache shared by all processes: without REDIS_URL
+# it is on only with DEBUG (the single-process demo).
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL or DEBUG else "0"))
+# Never cached (no lookup either): work area, admin, login, search (too many distinct queries to
+# be worth it – it is fast on its own), alerts (forms), language switch, health check.
+PAGE_CACHE_EXCLUDED_PATHS = [
+    "/arbeitsbereich/",
+    "/admin/",
+    "/konto/",
+    "/suche/",
+    "/benachrichtigungen/",
+    "/i18n/",
+    "/healthz",
+]
 
 # Background tasks (django.tasks): immediate in the demo and tests, a database queue worked by
 # `manage.py db_worker` when TASKS_BACKEND=db.

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from portal import discovery_views as discovery
@@ -57,7 +58,8 @@ urlpatterns = [
         name="login",
     ),
     path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/sprache/", login_not_required(set_language), name="set_language"),
+    # Without CSRF protection: it only sets the language cookie (see includes/language_switch.html).
+    path("i18n/sprache/", csrf_exempt(login_not_required(set_language)), name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

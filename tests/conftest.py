@@ -4,6 +4,7 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
 from portal import roles
@@ -42,6 +43,9 @@ def _require_postgres(request):
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test starts with an empty cache: a page cached by an earlier test would show data that
+    # test's rollback removed (rollbacks do not invalidate the page cache; writes do).
+    cache.clear()
     # Hashing test passwords with PBKDF2 would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -104,3 +104,15 @@ def test_gunicorn_workers_and_bind_come_from_the_environment():
         timeout=60,
     )
     assert result.stdout.split() == ["3", "unix:/run/portal.sock", "-"], result.stderr
+
+
+def test_the_page_cache_is_off_in_production_without_a_shared_cache():
+    code = "from django.conf import settings; print(settings.PAGE_CACHE_SECONDS)"
+    assert manage("shell", "-c", code, **PRODUCTION).stdout.split()[-1] == "0"
+    with_redis = manage("shell", "-c", code, REDIS_URL="redis://127.0.0.1:6379/0", **PRODUCTION)
+    assert with_redis.stdout.split()[-1] == "300"
+
+
+def test_the_deploy_check_warns_about_a_page_cache_without_a_shared_cache():
+    result = manage("check", "--deploy", PAGE_CACHE_SECONDS="300", **PRODUCTION)
+    assert "portal.W001" in result.stdout + result.stderr

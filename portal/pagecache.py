@@ -1,0 +1,192 @@
+"""Cache of public pages for anonymous visitors (issue 9, DESIGN §9).
+
+How it stays correct:
+
+* **What is cached**: only GET/HEAD requests of visitors without a session (not logged in), no
+  pending messages and no cookie but the language and CSRF ones; only answers with status 200
+  that set no cookie, used no CSRF token (a form for anonymous visitors) and are not marked
+  private or ``never_cache``. Logged-in users never read from or write to this cache.
+* **Key**: a *version* of the public content, scheme, host, language and full path (with query
+  string). The version is one integer in the shared cache (Redis in production).
+* **Invalidation**: every INSERT, UPDATE or DELETE on a table of the portal's own apps bumps the
+  version – whether it comes from a form, a service, the admin, an import (``bulk_create``),
+  ``QuerySet.update()``, a task worker or a management command. It is bumped at once and again
+  when the transaction commits, so a page rendered from not yet committed data by another
+  process cannot survive the commit. Old versions are never read again and expire.
+* **Time**: pages that depend on the clock ("next meetings") are at most
+  ``PAGE_CACHE_SECONDS`` old.
+
+Several processes need a shared cache for this (``REDIS_URL``); with the local-memory cache,
+settings turn the page cache off unless DEBUG is on (single-process demo).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core import checks
+from django.core.cache import cache
+from django.db import connections, transaction
+from django.db.backends.signals import connection_created
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "pagecache:version"
+HEADER = "X-Page-Cache"
+WATCHED_APPS = ("portal", "prevention", "requests_app")
+# Tables whose rows no public page shows: writing them must not empty the cache (anyone may
+# subscribe to alerts, and a flood of subscriptions would otherwise defeat the cache).
+UNWATCHED_MODELS = ("portal.AlertSubscription",)
+WRITE_RE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
+UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
+
+_watched_tables: frozenset[str] | None = None
+
+
+# --- the version -------------------------------------------------------------------------------
+
+
+def current_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh (or flushed) cache starts at the clock, never at an old number whose pages
+        # might still be stored.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump() -> None:
+    """Invalidate every cached page."""
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # no version yet
+            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+    except Exception:  # the cache is down: log it, never break the write that caused the bump
+        logger.exception("Could not invalidate the page cache")
+
+
+def _watched() -> frozenset[str]:
+    global _watched_tables
+    if _watched_tables is None:
+        unwatched = {apps.get_model(label)._meta.db_table for label in UNWATCHED_MODELS}
+        _watched_tables = frozenset(
+            model._meta.db_table
+            for label in WATCHED_APPS
+            for model in apps.get_app_config(label).get_models(include_auto_created=True)
+            if model._meta.db_table not in unwatched
+        )
+    return _watched_tables
+
+
+def _on_write(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    match = WRITE_RE.match(sql)
+    if match and match.group(1) in _watched():
+        bump()
+        connection = context["connection"]
+        if connection.in_atomic_block and not any(
+            callback is bump for _sids, callback, _robust in connection.run_on_commit
+        ):
+            transaction.on_commit(bump, using=connection.alias)
+    return result
+
+
+def _install(sender, connection, **kwargs) -> None:
+    if _on_write not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_on_write)
+
+
+def connect_signals() -> None:
+    """Watch every database connection for writes (called from PortalConfig.ready)."""
+    connection_created.connect(_install, dispatch_uid="portal.pagecache")
+    for connection in connections.all(initialized_only=True):
+        _install(None, connection)
+
+
+# --- the middleware ----------------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.timeout = settings.PAGE_CACHE_SECONDS
+        self.excluded = tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)
+        self.allowed_cookies = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
+        self.languages = {code for code, _name in settings.LANGUAGES}
+
+    def __call__(self, request):
+        if self.timeout <= 0 or not self._cacheable_request(request):
+            return self.get_response(request)
+        try:
+            key = self._key(request, current_version())
+            cached = cache.get(key)
+        except Exception:
+            logger.exception("Page cache unavailable")
+            return self.get_response(request)
+        if cached is not None:
+            cached[HEADER] = "hit"
+            return cached
+        response = self.get_response(request)
+        if self._cacheable_response(request, response):
+            try:
+                cache.set(key, response, self.timeout)
+            except Exception:
+                logger.exception("Page cache unavailable")
+            response[HEADER] = "miss"
+        return response
+
+    def _cacheable_request(self, request) -> bool:
+        if request.method not in ("GET", "HEAD") or request.path.startswith(self.excluded):
+            return False
+        if any(name not in self.allowed_cookies for name in request.COOKIES):
+            return False  # a session, pending messages, or something we do not know about
+        headers = request.headers
+        return not (
+            "Authorization" in headers
+            or "Range" in headers
+            or "If-None-Match" in headers
+            or "If-Modified-Since" in headers
+        )
+
+    def _cacheable_response(self, request, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            return False  # the page holds a CSRF token bound to this visitor
+        directives = {
+            part.split("=", 1)[0].strip().lower()
+            for part in response.get("Cache-Control", "").split(",")
+        }
+        return not directives & UNCACHEABLE_DIRECTIVES
+
+    def _key(self, request, version: int) -> str:
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in self.languages:
+            language = settings.LANGUAGE_CODE
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(url.encode()).hexdigest()
+        return f"page:{version}:{language}:{digest}"
+
+
+# --- configuration check -----------------------------------------------------------------------
+
+
+@checks.register(checks.Tags.caches, deploy=True)
+def check_shared_cache(app_configs, **kwargs):
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.PAGE_CACHE_SECONDS > 0 and not settings.DEBUG and backend.endswith("LocMemCache"):
+        return [
+            checks.Warning(
+                "The page cache needs a cache shared by all processes.",
+                hint="Set REDIS_URL, or PAGE_CACHE_SECONDS=0.",
+                id="portal.W001",
+            )
+        ]
+    return []

@@ -1,0 +1,297 @@
+"""The page cache for anonymous visitors (portal/pagecache.py): what is cached, and that no page
+is ever stale after a publication, an import or an edit – whichever way the write comes."""
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
+
+from portal import pagecache
+from portal.models import SitePage
+from prevention.importers import import_file
+from prevention.models import District, Measure
+from requests_app import report_services as services
+from requests_app.models import AnswerReport, Motion
+from tests.factories import (
+    AlertSubscriptionFactory,
+    AnswerReportFactory,
+    MeasureFactory,
+    MotionFactory,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = pagecache.HEADER
+
+pytestmark = pytest.mark.django_db
+
+
+def get(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response
+
+
+def warm(client, url):
+    """Load a page twice; the second answer must come from the cache."""
+    first = get(client, url)
+    second = get(client, url)
+    assert (first[HEADER], second[HEADER]) == ("miss", "hit"), url
+    assert second.content == first.content
+    return second
+
+
+@pytest.fixture
+def registered(department):
+    return MotionFactory(registered=True, lead_department=department, title="Licht im Park")
+
+
+@pytest.fixture
+def public_motion(registered):
+    return registered
+
+
+@pytest.fixture
+def staff(prevention_office):
+    return prevention_office
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+# --- what is cached ------------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_get_public_pages_from_the_cache(client, public_motion):
+    page = warm(client, public_motion.get_absolute_url())
+    assert public_motion.title in page.text
+    # Headers of the original answer come along (CSP, language).
+    assert "Content-Security-Policy" in page
+    assert page["Content-Language"] == "de"
+
+
+def test_logged_in_users_always_get_a_fresh_page(client, make_user, public_motion):
+    client.force_login(make_user())
+    url = public_motion.get_absolute_url()
+    assert HEADER not in get(client, url)
+    Motion.all_objects.filter(pk=public_motion.pk).update(title="Frisch für Angemeldete")
+    page = get(client, url)
+    assert HEADER not in page
+    assert "Frisch für Angemeldete" in page.text
+
+
+def test_english_and_german_are_cached_apart(client):
+    german = warm(client, "/")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = get(client, "/")
+    assert english[HEADER] == "miss"
+    assert english["Content-Language"] == "en"
+    assert english.content != german.content
+
+
+def test_the_language_switch_works_without_a_csrf_token_so_pages_stay_cacheable():
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    assert client.get("/")["Content-Language"] == "en"
+
+
+def test_pages_with_a_form_for_visitors_are_not_cached(client):
+    url = reverse("portal:alert_subscribe")
+    assert HEADER not in get(client, url)
+    assert HEADER not in get(client, url)
+
+
+def test_a_visitor_with_pending_messages_is_not_served_from_the_cache(client, public_motion):
+    url = public_motion.get_absolute_url()
+    warm(client, url)
+    client.cookies["messages"] = "something"
+    assert HEADER not in get(client, url)
+
+
+@pytest.mark.parametrize("path", ["/healthz", "/suche/?q=Licht", "/konto/anmelden/"])
+def test_live_pages_are_never_cached(client, path):
+    client.get(path)
+    assert HEADER not in client.get(path)
+
+
+def test_errors_are_not_cached(client):
+    assert client.get("/antraege/gibt-es-nicht/").status_code == 404
+    assert HEADER not in client.get("/antraege/gibt-es-nicht/")
+
+
+def test_conditional_requests_reach_the_view(client):
+    report = AnswerReportFactory(publish=True, pdf=True)
+    etag = client.get(report.get_pdf_url())["ETag"]
+    assert client.get(report.get_pdf_url(), headers={"if-none-match": etag}).status_code == 304
+
+
+def test_the_page_cache_can_be_turned_off(client, settings, public_motion):
+    settings.PAGE_CACHE_SECONDS = 0
+    url = public_motion.get_absolute_url()
+    assert HEADER not in get(client, url)
+    assert HEADER not in get(client, url)
+
+
+def test_new_alert_subscriptions_do_not_empty_the_cache(client, public_motion):
+    url = public_motion.get_absolute_url()
+    warm(client, url)
+    AlertSubscriptionFactory()
+    assert get(client, url)[HEADER] == "hit"
+
+
+# --- never stale ---------------------------------------------------------------------------------
+
+
+def test_publishing_a_report_shows_it_on_every_public_channel_at_once(
+    client, registered, staff, approver, commit
+):
+    report = services.report_create(motion=registered, user=staff)
+    answers = {answer.pk: "Vierzig neue Leuchten." for answer in report.answers.all()}
+    report = services.report_update(
+        report=report, user=staff, version=report.version, title="Antwort Licht", summary="",
+        answers=answers,
+    )  # fmt: skip
+    report = services.report_submit(report=report, user=staff)
+    report = services.report_approve(report=report, user=approver)
+    pages = [
+        "/",
+        reverse("requests_app:report_list"),
+        registered.get_absolute_url(),
+        reverse("portal:feed_reports"),
+        reverse("portal:sitemap"),
+    ]
+    for url in pages:
+        warm(client, url)
+        assert "Antwort Licht" not in client.get(url).text
+    assert client.get(f"/berichte/{report.slug}/").status_code == 404
+
+    with commit():
+        services.report_publish(report=report, user=approver)
+
+    for url in pages[:4]:  # the sitemap lists URLs, not titles
+        page = get(client, url)
+        assert page[HEADER] == "miss", url
+        assert "Antwort Licht" in page.text, url
+    assert report.get_absolute_url() in get(client, reverse("portal:sitemap")).text
+    assert "Vierzig neue Leuchten" in get(client, report.get_absolute_url()).text
+    # The PDF, rendered by the task after the commit, is linked at once as well.
+    assert AnswerReport.objects.get(pk=report.pk).pdf_status == AnswerReport.PdfStatus.DONE
+    assert report.get_pdf_url() in get(client, report.get_absolute_url()).text
+
+
+def test_an_indicator_import_shows_on_district_and_indicator_pages(client):
+    district = District.objects.get(number="01")
+    district_url = district.get_absolute_url()
+    indicator_url = (
+        reverse("prevention:indicator_detail", kwargs={"key": "pks.890000"}) + "?darstellung=anzahl"
+    )
+    warm(client, district_url)
+    warm(client, indicator_url)
+
+    plan, _batch = import_file(
+        data=b"district;indicator;period;value;note\n01;pks.890000;2023;4711;\n",
+        file_name="neu.csv",
+    )
+    assert plan.ok
+
+    for url in (district_url, indicator_url):
+        page = get(client, url)
+        assert page[HEADER] == "miss"
+        assert "4.711" in page.text, url
+
+
+def test_an_edit_in_the_admin_shows_at_once(client, make_user):
+    defaults = {"title": "Impressum", "body": "Alt"}
+    SitePage.objects.update_or_create(slug="impressum", defaults=defaults)
+    url = reverse("portal:impressum")
+    warm(client, url)
+    admin = Client()
+    admin.force_login(make_user("superuser"))
+    page = SitePage.objects.get(slug="impressum")
+    response = admin.post(
+        reverse("admin:portal_sitepage_change", args=[page.pk]),
+        {"slug": "impressum", "title": "Impressum", "body": "Neue Anschrift: Markt 1"},
+    )
+    assert response.status_code == 302, response.content[:2000]
+    assert "Neue Anschrift: Markt 1" in get(client, url).text
+
+
+def test_a_bulk_update_without_model_signals_invalidates_too(client):
+    measure = MeasureFactory(title="Alte Maßnahme")
+    url = reverse("prevention:council")
+    assert "Alte Maßnahme" in warm(client, url).text
+    Measure.objects.filter(pk=measure.pk).update(title="Umbenannte Maßnahme")
+    assert "Umbenannte Maßnahme" in get(client, url).text
+
+
+def test_a_deleted_motion_disappears_from_the_list(client):
+    motion = MotionFactory(registered=True, title="Bald gelöscht")
+    url = reverse("requests_app:motion_list")
+    assert "Bald gelöscht" in warm(client, url).text
+    Motion.all_objects.filter(pk=motion.pk).delete()
+    assert "Bald gelöscht" not in get(client, url).text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_page_read_while_a_write_is_uncommitted_is_not_served_after_the_commit(client):
+    """Another process may render the page from the old data after the first bump but before
+    the commit; the bump on commit keeps that page from being served."""
+    motion = MotionFactory(registered=True, title="Vor dem Schreiben")
+    url = motion.get_absolute_url()
+    warm(client, url)
+    seen = []
+    with transaction.atomic():
+        Motion.all_objects.filter(pk=motion.pk).update(title="Nach dem Schreiben")
+        # A concurrent reader (its own thread and connection) does not see the new title yet
+        # and caches the old page under the already bumped version.
+        reader = threading.Thread(target=lambda: seen.append(Client().get(url)))
+        reader.start()
+        reader.join()
+    assert "Vor dem Schreiben" in seen[0].text
+    assert "Nach dem Schreiben" in get(client, url).text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_write_in_another_process_invalidates_the_shared_cache(client, settings):
+    """Web processes and task workers share the cache (Redis): a write by any of them empties
+    the page cache of all."""
+    prefix = f"pagecache-test-{os.getpid()}"
+    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    motion = MotionFactory(registered=True, title="Titel vor dem Prozess")
+    url = motion.get_absolute_url()
+    warm(client, url)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": prefix,
+    }
+    code = (
+        "from requests_app.models import Motion;"
+        f"Motion.all_objects.filter(pk={motion.pk}).update(title='Titel aus dem Prozess')"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True
+    )
+    page = get(client, url)
+    assert page[HEADER] == "miss"
+    assert "Titel aus dem Prozess" in page.text
