@@ -82,18 +82,28 @@ def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_not_required
 @require_safe
 def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
-    """The stored PDF with its sha256 as ETag; rendering happens in a task, never here."""
-    report = _published(slug)
-    if report.pdf_status != AnswerReport.PdfStatus.DONE or not report.pdf_file:
+    """The stored PDF with its sha256 as ETag; rendering happens in a task, never here.
+
+    One query for three short columns: a download never loads the report's frozen body."""
+    found = (
+        AnswerReport.objects.published()
+        .filter(slug=slug)
+        .values_list("pdf_status", "pdf_file", "pdf_sha256")
+        .first()
+    )
+    if found is None:
+        raise Http404(_("Diesen Bericht gibt es nicht oder er ist nicht veröffentlicht."))
+    pdf_status, pdf_name, pdf_sha256 = found
+    if pdf_status != AnswerReport.PdfStatus.DONE or not pdf_name:
         raise Http404(_("Das PDF wird gerade erstellt. Bitte versuchen Sie es später noch einmal."))
-    etag = f'"{report.pdf_sha256}"'
+    etag = f'"{pdf_sha256}"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
     else:
         response = FileResponse(
-            default_storage.open(report.pdf_file.name, "rb"),
+            default_storage.open(pdf_name, "rb"),
             content_type="application/pdf",
-            filename=f"{report.slug}.pdf",
+            filename=f"{slug}.pdf",
         )
     response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=3600)

@@ -1,5 +1,6 @@
 """Settings read from the environment: checked in a fresh interpreter, as a deployment would."""
 
+import json
 import os
 import subprocess
 import sys
@@ -116,3 +117,21 @@ def test_the_page_cache_is_off_in_production_without_a_shared_cache():
 def test_the_deploy_check_warns_about_a_page_cache_without_a_shared_cache():
     result = manage("check", "--deploy", PAGE_CACHE_SECONDS="300", **PRODUCTION)
     assert "portal.W001" in result.stdout + result.stderr
+
+
+def test_json_logs_are_one_object_per_line():
+    code = "import logging; logging.getLogger('portal.test').warning('Bericht %s', 'BA-044')"
+    result = manage("shell", "-c", code, LOG_FORMAT="json", **PRODUCTION)
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert (line["level"], line["logger"], line["message"]) == (
+        "WARNING",
+        "portal.test",
+        "Bericht BA-044",
+    )
+    assert "time" in line
+
+
+def test_an_unknown_log_format_is_refused():
+    result = manage("check", LOG_FORMAT="xml")
+    assert result.returncode != 0
+    assert "LOG_FORMAT must be 'plain' or 'json'" in result.stderr
