@@ -29,10 +29,13 @@ import time
 
 from django.apps import apps
 from django.conf import settings
-from django.core import checks
+from django.core import checks, paginator
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +47,7 @@ WATCHED_APPS = ("portal", "prevention", "requests_app")
 UNWATCHED_MODELS = ("portal.AlertSubscription",)
 WRITE_RE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
+MEMO_SECONDS = 24 * 3600
 
 _watched_tables: frozenset[str] | None = None
 
@@ -108,6 +112,52 @@ def connect_signals() -> None:
     connection_created.connect(_install, dispatch_uid="portal.pagecache")
     for connection in connections.all(initialized_only=True):
         _install(None, connection)
+
+
+# --- values computed once per version ----------------------------------------------------------
+
+_MISSING = object()
+
+
+def remember(key: str, compute):
+    """`compute()` once per content version, shared by all processes: totals and lists that
+    every write invalidates together with the pages (e.g. the count behind a pager)."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return compute()
+    try:
+        full_key = f"memo:{current_version()}:{key}"
+        value = cache.get(full_key, _MISSING)
+    except Exception:
+        logger.exception("Page cache unavailable")
+        return compute()
+    if value is _MISSING:
+        value = compute()
+        try:
+            cache.set(full_key, value, MEMO_SECONDS)
+        except Exception:
+            logger.exception("Page cache unavailable")
+    return value
+
+
+def count(queryset) -> int:
+    """`queryset.count()`, remembered per version under a hash of its SQL."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return 0
+    digest = hashlib.sha256(f"{queryset.db}|{sql}|{params!r}".encode()).hexdigest()
+    return remember(f"count:{digest}", queryset.count)
+
+
+class Paginator(paginator.Paginator):
+    """Django's paginator with the total from `count()` above: paging through 20,000 motions
+    does not count them on every page view."""
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            return count(self.object_list)
+        return super().count
 
 
 # --- the middleware ----------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal import pagecache
 from portal.markdown import render_markdown
 from requests_app import report_services as services
 from requests_app.forms import ExhibitForm, ReportForm, ReviewCommentForm
@@ -62,7 +62,7 @@ def _published(slug: str) -> AnswerReport:
 @require_safe
 def report_list(request: HttpRequest) -> HttpResponse:
     reports = AnswerReport.objects.published().for_list().select_related("superseded_by")
-    page = Paginator(reports.order_by("-published_at", "-pk"), PER_PAGE).get_page(
+    page = pagecache.Paginator(reports.order_by("-published_at", "-pk"), PER_PAGE).get_page(
         request.GET.get("seite")
     )
     return render(request, "requests_app/report_list.html", {"page": page})

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from portal import pagecache
 from portal.markdown import render_markdown
 from requests_app import services
 from requests_app.forms import (
@@ -79,9 +79,14 @@ def _published_by_slug(slug: str) -> Motion:
 @require_safe
 def motion_list(request: HttpRequest) -> HttpResponse:
     published = Motion.objects.published()
-    years = [moment.year for moment in published.datetimes("submitted_at", "year", order="DESC")]
+    years = pagecache.remember(
+        "motion_list:years",
+        lambda: [m.year for m in published.datetimes("submitted_at", "year", order="DESC")],
+    )
     form = MotionFilterForm(request.GET, years=years)
-    page = Paginator(form.filter(published.for_list()), PER_PAGE).get_page(request.GET.get("seite"))
+    page = pagecache.Paginator(form.filter(published.for_list()), PER_PAGE).get_page(
+        request.GET.get("seite")
+    )
     query = request.GET.copy()
     query.pop("seite", None)
     context = {"form": form, "page": page, "query": query.urlencode()}

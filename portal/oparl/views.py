@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
+from portal import pagecache
 from portal.models import (
     AgendaItem,
     Attachment,
@@ -343,7 +344,7 @@ def object_list(request: HttpRequest, body: int, list_name: str) -> HttpResponse
     if number < 1 or limit < 1:
         raise OParlError(400, "page und limit müssen größer als 0 sein.")
     querysets = [(k, filtered(k.queryset(), k, filters).order_by("pk")) for k in kinds]
-    counts = [queryset.count() for _kind, queryset in querysets]
+    counts = [pagecache.count(queryset) for _kind, queryset in querysets]
     total = sum(counts)
     pages = max(1, math.ceil(total / limit))
     if number > pages:

@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal import pagecache
@@ -295,3 +296,23 @@ def test_a_write_in_another_process_invalidates_the_shared_cache(client, setting
     page = get(client, url)
     assert page[HEADER] == "miss"
     assert "Titel aus dem Prozess" in page.text
+
+
+# --- totals remembered per version -------------------------------------------------------------
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return sum("COUNT(*)" in q["sql"] for q in queries)
+
+
+def test_the_total_behind_a_pager_is_counted_once_per_version(client):
+    MotionFactory.create_batch(25, registered=True)
+    assert count_queries(client, "/antraege/") == 1
+    # Another page of the list (not in the page cache yet) reuses the total …
+    assert count_queries(client, "/antraege/?seite=2") == 0
+    # … until a write changes what there is to count.
+    MotionFactory(registered=True)
+    assert count_queries(client, "/antraege/?seite=2") == 1
+    assert pagecache.Paginator(Motion.objects.published(), 20).count == 26
