@@ -21,7 +21,13 @@ class SearchForm(forms.Form):
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
         self.fields["q"].widget.input_type = "search"
         self.fields["typ"].choices = [("", _("alle Arten")), *search.active_groups().items()]
-        choices = [("", _("alle Jahre"))] + [(year, f"{year} ({count})") for year, count in years]
+        self.offer_years(years)
+
+    def offer_years(self, years: list[tuple[int, int | None]]) -> None:
+        """The year filter's choices: (year, matches or None). Any year validates."""
+        choices = [("", _("alle Jahre"))] + [
+            (year, str(year) if count is None else f"{year} ({count})") for year, count in years
+        ]
         chosen = self.data.get("jahr") if self.is_bound else None
         if chosen and chosen.isdigit() and int(chosen) not in dict(years):
             choices.append((int(chosen), chosen))  # keep the user's choice visible

@@ -30,20 +30,25 @@ PER_PAGE = 10
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
-    matches = search.search(query)
-    group, year = request.GET.get("typ", ""), None
-    form = SearchForm(
-        request.GET or None,
-        years=search.year_counts(search.narrow(matches, group=group)),
-    )
+    form = SearchForm(request.GET or None)
     valid = form.is_valid() if request.GET else False
     if valid:
         group, year = form.cleaned_data["typ"], form.cleaned_data["jahr"]
         order = form.cleaned_data["sortierung"] or "relevanz"
     else:
-        group, order = "", "relevanz"
-    narrowed = search.sort_matches(search.narrow(matches, group=group, year=year), order)
-    page = Paginator(narrowed, PER_PAGE).get_page(request.GET.get("seite"))
+        group, year, order = "", None, "relevanz"
+    number = request.GET.get("seite", "")
+    results = search.Results(
+        query,
+        group=group,
+        year=year,
+        order=order,
+        page=int(number) if number.isdecimal() else 1,
+        per_page=PER_PAGE,
+    )
+    # The counts come with the page (one query); the form can offer its years only now.
+    form.offer_years(results.counts.years(group=group))
+    page = Paginator(results, PER_PAGE).get_page(number)
     params = request.GET.copy()
     params.pop("seite", None)
     context = {
@@ -51,17 +56,13 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": query if valid else "",
         "page": page,
         "hits": search.hits(page.object_list, query) if valid else [],
-        "total": len(narrowed) if valid else 0,
-        "group_counts": _group_counts(search.narrow(matches, year=year)),
+        "total": len(results) if valid else 0,
+        "more": results.more if valid else False,
+        "group_counts": results.groups() if valid else [],
         "params": params.urlencode(),
         "filtered": bool(group or year),
     }
     return render(request, "portal/search.html", context)
-
-
-def _group_counts(matches) -> list[tuple[str, int]]:
-    counts = search.group_counts(matches)
-    return [(label, counts.get(key, 0)) for key, label in search.active_groups().items()]
 
 
 @login_not_required
