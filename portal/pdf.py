@@ -16,6 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -64,6 +65,10 @@ def static_path(url: str) -> Path | None:
     ):
         return None
     found = finders.find(normalised)
+    if not found and staticfiles_storage.exists(normalised):
+        # DEBUG off: `{% static %}` names collectstatic's hashed copies, which only the
+        # storage (STATIC_ROOT) holds, not the finders' source folders.
+        found = staticfiles_storage.path(normalised)
     return Path(found) if found else None
 
 

@@ -568,6 +568,17 @@ class AnswerReport(CoreModel):
     pdf_sha512 = models.CharField(_("SHA-512 der PDF-Datei"), max_length=128, blank=True)
     pdf_size = models.PositiveIntegerField(_("Größe der PDF-Datei in Bytes"), null=True, blank=True)
     pdf_error = models.TextField(_("Fehler bei der PDF-Erstellung"), blank=True)
+    # The rendering task's claim (requests_app/tasks.py): the token of the task run that renders
+    # now and until when its claim holds; a claim past that time belongs to a dead worker.
+    pdf_claim = models.CharField(
+        _("Kennung der laufenden PDF-Erstellung"), max_length=32, blank=True, editable=False
+    )
+    pdf_lease_until = models.DateTimeField(
+        _("PDF-Erstellung reserviert bis"), null=True, blank=True, editable=False
+    )
+    pdf_attempts = models.PositiveSmallIntegerField(
+        _("Versuche der PDF-Erstellung"), default=0, editable=False
+    )
     # Lost-update protection, as for motions: every change increments it.
     version = models.PositiveIntegerField(_("Version"), default=1, editable=False)
 

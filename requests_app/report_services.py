@@ -418,6 +418,7 @@ def report_publish(*, report: AnswerReport, user: User) -> AnswerReport:
 
 
 def enqueue_pdf(report_id: int) -> None:
+    """Queue the PDF rendering; however often a report is queued, it is rendered once."""
     from requests_app.tasks import render_report_pdf
 
     render_report_pdf.enqueue(report_id)
@@ -425,12 +426,17 @@ def enqueue_pdf(report_id: int) -> None:
 
 @transaction.atomic
 def report_pdf_retry(*, report: AnswerReport, user: User) -> AnswerReport:
+    """Staff's "create the PDF again": a fresh set of attempts (docs/workers.md).
+
+    A run still rendering keeps its claim and finishes; the task queued here then does nothing.
+    """
     report = _lock(report)
     motion = report.motion
     _require(can_draft(user, motion) or can_review(user, motion), _("Keine Berechtigung."))
     _require_status(report, Status.PUBLISHED)
     report.pdf_status, report.pdf_error = AnswerReport.PdfStatus.PENDING, ""
-    report.save(update_fields=["pdf_status", "pdf_error", "modified"])
+    report.pdf_attempts = 0
+    report.save(update_fields=["pdf_status", "pdf_error", "pdf_attempts", "modified"])
     transaction.on_commit(lambda: enqueue_pdf(report.pk))
     return report
 

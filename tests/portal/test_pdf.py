@@ -52,6 +52,16 @@ def test_static_files_of_the_portal_are_found():
     assert path is not None and path.name == "print.css"
 
 
+def test_collected_static_files_with_hashed_names_are_found(settings, tmp_path):
+    """With DEBUG off, `{% static %}` names collectstatic's hashed copy (print.<hash>.css)."""
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "print.5f29a01d08c8.css").write_text("@page { size: A4 }")
+    path = static_path(BASE_URL + "static/css/print.5f29a01d08c8.css")
+    assert path == tmp_path / "css" / "print.5f29a01d08c8.css"
+    assert static_path(BASE_URL + "static/css/print.000000000000.css") is None
+
+
 @pytest.mark.parametrize(
     "url",
     [

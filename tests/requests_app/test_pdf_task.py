@@ -6,13 +6,17 @@ font's ToUnicode CMap and decodes the content streams' text operators. Enough fo
 output, which is all it has to read.
 """
 
+import hashlib
 import re
 import zlib
+from datetime import timedelta
 
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from requests_app import report_services
+from requests_app import report_services, tasks
 from requests_app.models import AnswerReport, Exhibit
 from requests_app.tasks import render_report_pdf
 from tests.factories import AnswerReportFactory, CouncilMeetingFactory, MotionFactory
@@ -121,16 +125,15 @@ def published():
 
 
 def test_the_task_stores_the_pdf_with_its_hash(published):
-    digest = render_report_pdf.call(published.pk)
+    result = render_report_pdf.call(published.pk)
     published.refresh_from_db()
+    assert result == {"outcome": "rendered", "sha256": published.pdf_sha256}
     assert published.pdf_status == AnswerReport.PdfStatus.DONE
-    assert published.pdf_sha256 == digest
     with default_storage.open(published.pdf_file.name, "rb") as stored:
         data = stored.read()
-    import hashlib
-
-    assert data.startswith(b"%PDF-") and hashlib.sha256(data).hexdigest() == digest
-    assert digest[:12] in published.pdf_file.name
+    assert data.startswith(b"%PDF-") and hashlib.sha256(data).hexdigest() == published.pdf_sha256
+    assert published.pdf_file.name == f"berichte/{published.slug}-{published.pdf_sha256[:12]}.pdf"
+    assert (published.pdf_claim, published.pdf_lease_until, published.pdf_attempts) == ("", None, 1)
 
 
 def test_the_pdf_contains_every_question_and_answer_and_the_title_page(published):
@@ -159,22 +162,188 @@ def test_the_pdf_is_tagged_pdf_ua_with_language_and_title(published):
     assert b"/DisplayDocTitle true" in catalog
 
 
-def test_a_failed_rendering_is_recorded_for_staff_to_retry(published, monkeypatch):
-    import requests_app.tasks as tasks
+def test_an_unpublished_report_gets_no_pdf():
+    draft = AnswerReportFactory()
+    assert render_report_pdf.call(draft.pk) == {"outcome": "skipped", "reason": "not published"}
+    draft.refresh_from_db()
+    assert not draft.pdf_file
 
-    def broken(html, **kwargs):
-        raise RuntimeError("WeasyPrint kaputt")
 
-    monkeypatch.setattr(tasks, "html_to_pdf", broken)
+# --- exactly once, retries, dead workers (docs/workers.md) -------------------------------------
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Count the real renderings; `renders.during` runs a hook in the middle of one."""
+    real = tasks.html_to_pdf
+
+    class Spy:
+        count = 0
+        during = None
+
+        def __call__(self, html, **kwargs):
+            self.count += 1
+            if self.during is not None:
+                hook, self.during = self.during, None
+                hook()
+            return real(html, **kwargs)
+
+    spy = Spy()
+    monkeypatch.setattr(tasks, "html_to_pdf", spy)
+    return spy
+
+
+def stored_pdfs() -> list[str]:
+    return default_storage.listdir("berichte")[1] if default_storage.exists("berichte") else []
+
+
+def broken_renderer(monkeypatch, failures: int):
+    """html_to_pdf fails `failures` times, then renders; returns the list of calls."""
+    real, calls = tasks.html_to_pdf, []
+
+    def render(html, **kwargs):
+        calls.append(1)
+        if len(calls) <= failures:
+            raise RuntimeError("WeasyPrint kaputt")
+        return real(html, **kwargs)
+
+    monkeypatch.setattr(tasks, "html_to_pdf", render)
+    return calls
+
+
+def test_a_report_queued_twice_is_rendered_once(published, renders):
+    first = render_report_pdf.enqueue(published.pk)
+    second = render_report_pdf.enqueue(published.pk)
+    assert first.return_value["outcome"] == "rendered"
+    assert second.return_value == {"outcome": "skipped", "reason": "pdf done"}
+    assert renders.count == 1
+    assert stored_pdfs() == [published.slug + "-" + first.return_value["sha256"][:12] + ".pdf"]
+
+
+def test_a_run_while_another_renders_does_nothing(published, renders):
+    nested = []
+    renders.during = lambda: nested.append(render_report_pdf.call(published.pk))
+    result = render_report_pdf.call(published.pk)
+    assert nested == [{"outcome": "skipped", "reason": "claimed by another run"}]
+    assert result["outcome"] == "rendered"
+    assert renders.count == 1 and len(stored_pdfs()) == 1
+
+
+def test_the_claim_of_a_dead_worker_is_taken_over_when_its_lease_ran_out(published, renders):
+    AnswerReport.objects.filter(pk=published.pk).update(
+        pdf_claim="dead-worker",
+        pdf_lease_until=timezone.now() - timedelta(seconds=1),
+        pdf_attempts=1,
+    )
+    assert render_report_pdf.call(published.pk)["outcome"] == "rendered"
+    published.refresh_from_db()
+    assert published.pdf_status == AnswerReport.PdfStatus.DONE
+    assert (published.pdf_claim, published.pdf_attempts) == ("", 2)
+
+
+def test_a_live_claim_is_respected(published, renders):
+    AnswerReport.objects.filter(pk=published.pk).update(
+        pdf_claim="busy-worker", pdf_lease_until=timezone.now() + timedelta(minutes=1)
+    )
+    result = render_report_pdf.call(published.pk)
+    assert result == {"outcome": "skipped", "reason": "claimed by another run"}
+    assert renders.count == 0
+
+
+def test_a_run_whose_claim_was_taken_over_drops_its_pdf(published, renders):
+    def lease_runs_out_and_another_run_claims():
+        AnswerReport.objects.filter(pk=published.pk).update(pdf_claim="the-other-run")
+
+    renders.during = lease_runs_out_and_another_run_claims
+    assert render_report_pdf.call(published.pk) == {"outcome": "superseded"}
+    published.refresh_from_db()
+    assert published.pdf_status == AnswerReport.PdfStatus.PENDING
+    assert (published.pdf_claim, published.pdf_file.name) == ("the-other-run", "")
+    assert stored_pdfs() == []
+
+
+def test_a_failed_rendering_is_retried_and_then_recorded_for_staff(published, monkeypatch):
+    calls = broken_renderer(monkeypatch, failures=99)
+    with pytest.raises(RuntimeError):
+        render_report_pdf.call(published.pk)
+    # The immediate backend cannot wait: the retries ran at once, up to the maximum.
+    assert len(calls) == 3
+    published.refresh_from_db()
+    assert published.pdf_status == AnswerReport.PdfStatus.FAILED
+    assert "WeasyPrint kaputt" in published.pdf_error
+    assert (published.pdf_attempts, published.pdf_claim) == (3, "")
+
+
+def test_a_rendering_that_fails_once_succeeds_on_the_retry(published, monkeypatch):
+    calls = broken_renderer(monkeypatch, failures=1)
+    with pytest.raises(RuntimeError):  # the first attempt's own failure
+        render_report_pdf.call(published.pk)
+    assert len(calls) == 2
+    published.refresh_from_db()
+    assert (published.pdf_status, published.pdf_error) == (AnswerReport.PdfStatus.DONE, "")
+    assert published.pdf_attempts == 2 and len(stored_pdfs()) == 1
+
+
+def test_the_number_of_attempts_is_a_setting(published, monkeypatch, settings):
+    settings.PORTAL_PDF_MAX_ATTEMPTS = 1
+    calls = broken_renderer(monkeypatch, failures=99)
+    with pytest.raises(RuntimeError):
+        render_report_pdf.call(published.pk)
+    published.refresh_from_db()
+    assert len(calls) == 1 and published.pdf_status == AnswerReport.PdfStatus.FAILED
+
+
+@pytest.fixture
+def database_queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def test_with_a_task_queue_the_retry_waits_longer_each_time(published, monkeypatch, database_queue):
+    broken_renderer(monkeypatch, failures=99)
+    waits = []
+    for _attempt in (1, 2):
+        before = timezone.now()
+        with pytest.raises(RuntimeError):
+            render_report_pdf.call(published.pk)
+        retry = DBTaskResult.objects.get(status="READY")
+        assert retry.args_kwargs == {"args": [published.pk], "kwargs": {}}
+        waits.append(round((retry.run_after - before).total_seconds()))
+        retry.delete()
+    assert waits == [30, 60]
+    published.refresh_from_db()
+    assert (published.pdf_status, published.pdf_attempts) == (AnswerReport.PdfStatus.PENDING, 2)
     with pytest.raises(RuntimeError):
         render_report_pdf.call(published.pk)
     published.refresh_from_db()
     assert published.pdf_status == AnswerReport.PdfStatus.FAILED
-    assert "WeasyPrint kaputt" in published.pdf_error
+    assert not DBTaskResult.objects.filter(status="READY").exists()
 
 
-def test_an_unpublished_report_gets_no_pdf():
-    draft = AnswerReportFactory()
-    assert render_report_pdf.call(draft.pk) == ""
-    draft.refresh_from_db()
-    assert not draft.pdf_file
+def test_after_attempts_that_all_died_the_pdf_is_given_up(published, renders):
+    AnswerReport.objects.filter(pk=published.pk).update(
+        pdf_claim="dead-worker",
+        pdf_lease_until=timezone.now() - timedelta(seconds=1),
+        pdf_attempts=3,
+    )
+    assert render_report_pdf.call(published.pk)["reason"] == "attempts used up"
+    published.refresh_from_db()
+    assert published.pdf_status == AnswerReport.PdfStatus.FAILED
+    assert "nach 3 Versuchen abgebrochen" in published.pdf_error
+    assert renders.count == 0
+
+
+def test_staffs_retry_starts_a_fresh_set_of_attempts(
+    published, monkeypatch, approver, department, commit
+):
+    calls = broken_renderer(monkeypatch, failures=3)
+    with pytest.raises(RuntimeError):
+        render_report_pdf.call(published.pk)
+    published.refresh_from_db()
+    assert published.pdf_status == AnswerReport.PdfStatus.FAILED
+    published.motion.lead_department = department
+    published.motion.save(update_fields=["lead_department"])
+    with commit():
+        report_services.report_pdf_retry(report=published, user=approver)
+    published.refresh_from_db()
+    assert len(calls) == 4
+    assert (published.pdf_status, published.pdf_attempts) == (AnswerReport.PdfStatus.DONE, 1)
