@@ -115,6 +115,10 @@ def ensure_database(url: str, env: dict, python: str) -> None:
         print("Skalierungsdaten anlegen (manage.py seed_scale) …", flush=True)
         run([python, "manage.py", "seed_scale", "--force"], env)
     run([python, "manage.py", "shell", "-c", ENSURE_PDF], env, capture_output=True)
+    # Fresh planner statistics and clean GIN pending lists, as autovacuum would leave them in
+    # production (it may be off on a test server; without statistics search plans are poor).
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
 
 
 SEEDED_CHECK = (

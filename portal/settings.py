@@ -219,13 +219,12 @@ else:
 # database write invalidates it, which needs a cache shared by all processes: without REDIS_URL
 # it is on only with DEBUG (the single-process demo).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL or DEBUG else "0"))
-# Never cached (no lookup either): work area, admin, login, search (too many distinct queries to
-# be worth it – it is fast on its own), alerts (forms), language switch, health check.
+# Never cached (no lookup either): work area, admin, login, alerts (forms), language switch,
+# health check. Search results are cached like any public page (popular terms repeat).
 PAGE_CACHE_EXCLUDED_PATHS = [
     "/arbeitsbereich/",
     "/admin/",
     "/konto/",
-    "/suche/",
     "/benachrichtigungen/",
     "/i18n/",
     "/healthz",
@@ -240,6 +239,15 @@ elif TASKS_BACKEND == "immediate":
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 else:
     raise ImproperlyConfigured(f"TASKS_BACKEND must be 'immediate' or 'db', not {TASKS_BACKEND!r}.")
+
+# PDF rendering of published reports (requests_app/tasks.py, docs/workers.md): attempts before
+# a PDF counts as failed, the wait before the second attempt (doubled after that), how long a
+# worker's claim on a rendering holds, and when a RUNNING task counts as lost
+# (`manage.py requeue_stale_tasks`).
+PORTAL_PDF_MAX_ATTEMPTS = int(os.environ.get("PORTAL_PDF_MAX_ATTEMPTS", "3"))
+PORTAL_PDF_RETRY_SECONDS = int(os.environ.get("PORTAL_PDF_RETRY_SECONDS", "30"))
+PORTAL_PDF_LEASE_SECONDS = int(os.environ.get("PORTAL_PDF_LEASE_SECONDS", "300"))
+PORTAL_TASK_STALE_SECONDS = int(os.environ.get("PORTAL_TASK_STALE_SECONDS", "3600"))
 
 # E-mail (Django 6.1 mailers): SMTP when EMAIL_HOST is set, the console otherwise.
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ratsportal@stadt-chemnitz.example")

@@ -118,7 +118,7 @@ def test_a_visitor_with_pending_messages_is_not_served_from_the_cache(client, pu
     assert HEADER not in get(client, url)
 
 
-@pytest.mark.parametrize("path", ["/healthz", "/suche/?q=Licht", "/konto/anmelden/"])
+@pytest.mark.parametrize("path", ["/healthz", "/konto/anmelden/", "/arbeitsbereich/"])
 def test_live_pages_are_never_cached(client, path):
     client.get(path)
     assert HEADER not in client.get(path)
@@ -127,6 +127,15 @@ def test_live_pages_are_never_cached(client, path):
 def test_errors_are_not_cached(client):
     assert client.get("/antraege/gibt-es-nicht/").status_code == 404
     assert HEADER not in client.get("/antraege/gibt-es-nicht/")
+
+
+def test_search_results_are_cached_and_never_stale(client):
+    url = "/suche/?q=Straßenbeleuchtung"
+    assert "Straßenbeleuchtung im Park" not in warm(client, url).text
+    MotionFactory(registered=True, title="Straßenbeleuchtung im Park")
+    page = get(client, url)
+    assert page[HEADER] == "miss"
+    assert "Straßenbeleuchtung im Park" in page.text
 
 
 def test_conditional_requests_reach_the_view(client):
