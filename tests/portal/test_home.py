@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from prevention.models import Indicator
 from tests.factories import (
+    AnswerReportFactory,
     CouncilMeetingFactory,
     IndicatorValueFactory,
     MotionFactory,
@@ -34,6 +35,26 @@ def test_home_lists_the_latest_published_reports(client):
     page = client.get("/").content.decode()
     assert "Antwort zur Beleuchtung" in page and report.get_absolute_url() in page
     assert "Bericht im Entwurf" not in page
+
+
+def test_a_report_stays_on_the_home_page_until_its_correction_is_published(client):
+    original = discovery_report(title="Antwort, erste Fassung")
+    draft = AnswerReportFactory(
+        motion=original.motion, edition=2, supersedes=original, title="Antwort, zweite Fassung"
+    )
+    page = client.get("/").content.decode()
+    assert "Antwort, erste Fassung" in page and "Antwort, zweite Fassung" not in page
+
+    draft.delete()
+    AnswerReportFactory(
+        motion=original.motion,
+        edition=2,
+        supersedes=original,
+        title="Antwort, zweite Fassung",
+        publish=True,
+    )
+    page = client.get("/").content.decode()
+    assert "Antwort, zweite Fassung" in page and "Antwort, erste Fassung" not in page
 
 
 def test_home_lists_only_future_public_kpr_meetings(client):
