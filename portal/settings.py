@@ -219,6 +219,9 @@ else:
 # database write invalidates it, which needs a cache shared by all processes: without REDIS_URL
 # it is on only with DEBUG (the single-process demo).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL or DEBUG else "0"))
+# Downloads up to this size (report PDFs) are answered whole, so the page cache can hold them;
+# larger ones are streamed from storage.
+PAGE_CACHE_MAX_FILE_BYTES = int(os.environ.get("PAGE_CACHE_MAX_FILE_BYTES", str(2 * 1024 * 1024)))
 # Never cached (no lookup either): work area, admin, login, alerts (forms), language switch,
 # health check. Search results are cached like any public page (popular terms repeat).
 PAGE_CACHE_EXCLUDED_PATHS = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -9,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -88,17 +90,22 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     found = (
         AnswerReport.objects.published()
         .filter(slug=slug)
-        .values_list("pdf_status", "pdf_file", "pdf_sha256")
+        .values_list("pdf_status", "pdf_file", "pdf_sha256", "pdf_size")
         .first()
     )
     if found is None:
         raise Http404(_("Diesen Bericht gibt es nicht oder er ist nicht veröffentlicht."))
-    pdf_status, pdf_name, pdf_sha256 = found
+    pdf_status, pdf_name, pdf_sha256, pdf_size = found
     if pdf_status != AnswerReport.PdfStatus.DONE or not pdf_name:
         raise Http404(_("Das PDF wird gerade erstellt. Bitte versuchen Sie es später noch einmal."))
     etag = f'"{pdf_sha256}"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()
+    elif pdf_size is not None and pdf_size <= settings.PAGE_CACHE_MAX_FILE_BYTES:
+        # Small enough to keep whole: a plain response, which the page cache can hold.
+        with default_storage.open(pdf_name, "rb") as pdf:
+            response = HttpResponse(pdf.read(), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, f"{slug}.pdf")
     else:
         response = FileResponse(
             default_storage.open(pdf_name, "rb"),

@@ -43,7 +43,7 @@ def test_seeded_report_and_its_pdf_are_public(settings, client):
     report = AnswerReport.objects.published().first()
     pdf = client.get(reverse("requests_app:report_pdf", args=[report.slug]))
     assert pdf.status_code == 200
-    assert b"".join(pdf.streaming_content).startswith(b"%PDF-")
+    assert pdf.getvalue().startswith(b"%PDF-")
 
 
 @pytest.mark.django_db

@@ -44,7 +44,7 @@ def test_a_report_pdf_lives_in_the_bucket_and_downloads_through_the_portal(clien
 
     response = client.get(report.get_pdf_url())
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == stored
+    assert response.getvalue() == stored
     assert stored.startswith(b"%PDF")
 
 

@@ -69,9 +69,28 @@ def test_the_pdf_is_served_with_its_hash_as_etag(client):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["ETag"] == f'"{report.pdf_sha256}"'
-    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert response.getvalue().startswith(b"%PDF-")
     again = client.get(report.get_pdf_url(), headers={"If-None-Match": response["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_pdf_is_served_whole_and_from_the_page_cache(client):
+    report = AnswerReportFactory(publish=True, pdf=True)
+    first = client.get(report.get_pdf_url())
+    second = client.get(report.get_pdf_url())
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert second["Content-Disposition"] == f'inline; filename="{report.slug}.pdf"'
+    assert len(second.content) == report.pdf_size
+
+
+def test_a_big_pdf_is_streamed_from_storage(client, settings):
+    settings.PAGE_CACHE_MAX_FILE_BYTES = 100
+    report = AnswerReportFactory(publish=True, pdf=True)
+    response = client.get(report.get_pdf_url())
+    assert response.streaming
+    assert response.getvalue().startswith(b"%PDF-")
+    assert response["Content-Disposition"] == f'inline; filename="{report.slug}.pdf"'
 
 
 def test_a_pdf_still_being_rendered_is_not_served(client, published_report):
