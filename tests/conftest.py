@@ -89,6 +89,19 @@ def prevention_office(make_user, department):
 
 
 @pytest.fixture
+def staff(prevention_office):
+    """Department staff of the `department` fixture (the lead department of `registered`)."""
+    return prevention_office
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit(): service(...)` runs the on-commit hooks (e-mails, PDF task) like a real
+    commit."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
 def approver(make_user, department):
     return make_user(roles.APPROVER, organizations=[department])
 

@@ -58,16 +58,6 @@ def public_motion(registered):
     return registered
 
 
-@pytest.fixture
-def staff(prevention_office):
-    return prevention_office
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 # --- what is cached ------------------------------------------------------------------------------
 
 

@@ -30,12 +30,6 @@ def office(council_office):
 
 
 @pytest.fixture
-def staff(prevention_office):
-    """Department staff of the `department` fixture (the lead department of `registered`)."""
-    return prevention_office
-
-
-@pytest.fixture
 def draft(owner, faction):
     motion = MotionFactory(faction=faction, title="Entwurf Radwege", created_by=owner)
     motion.submitters.add(owner.person)
@@ -72,9 +66,3 @@ def as_persona(client, request):
         return client
 
     return login
-
-
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """`with commit(): service(...)` runs the on-commit hooks (e-mails) like a real commit."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
