@@ -286,7 +286,9 @@ KPR_MEASURES = [
 
 
 def _kpr_meeting_dates():
-    """The constituent meeting of 22.08.2019, then two meetings a year until 2027.
+    """The constituent meeting of 22.08.2019, then two meetings a year until 2027 (March and
+    September: the autumn meeting of 2020 lies before the answer to BA-044/2020 of 29.09.2020,
+    which lists the meetings of 2019 and 2020).
 
     Meetings after today are planned (no minutes, no results), so the demo always shows
     upcoming meetings on the home page and in the calendar."""
@@ -294,7 +296,7 @@ def _kpr_meeting_dates():
 
     dates = [datetime.date(2019, 8, 22), datetime.date(2019, 11, 14)]
     for year in range(2020, 2028):
-        dates += [datetime.date(year, 3, 12 + year % 7), datetime.date(year, 10, 8 + year % 9)]
+        dates += [datetime.date(year, 3, 12 + year % 7), datetime.date(year, 9, 10 + year % 9)]
     return dates
 
 

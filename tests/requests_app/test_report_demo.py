@@ -32,6 +32,8 @@ def test_ba_044_2020_is_answered_by_a_published_report_with_exhibits(demo, clien
     assert kinds == set(Exhibit.Kind.values)
     assert report.published_html.count("<svg") >= 3
     assert "Beispieldaten" in report.published_html
+    # The answer of 29.09.2020 lists the KPR meetings of 2019 and 2020 held by then.
+    assert "14.09.2020" in report.published_html and "12.10.2020" not in report.published_html
     assert report.pdf_status == AnswerReport.PdfStatus.DONE
     page = client.get("/berichte/ba-044-2020/")
     assert page.status_code == 200 and "Abbildung 6" in page.text
