@@ -6,13 +6,15 @@ How it stays correct:
   pending messages and no cookie but the language and CSRF ones; only answers with status 200
   that set no cookie, used no CSRF token (a form for anonymous visitors) and are not marked
   private or ``never_cache``. Logged-in users never read from or write to this cache.
-* **Key**: a *version* of the public content, scheme, host, language and full path (with query
-  string). The version is one integer in the shared cache (Redis in production).
+* **Key**: scheme, host, language and full path (with query string). The entry holds the page
+  and the *version* of the public content it was rendered from; the version is one integer in
+  the shared cache (Redis in production), read together with the entry in one round trip. An
+  entry of an older version is never served.
 * **Invalidation**: every INSERT, UPDATE or DELETE on a table of the portal's own apps bumps the
   version – whether it comes from a form, a service, the admin, an import (``bulk_create``),
   ``QuerySet.update()``, a task worker or a management command. It is bumped at once and again
   when the transaction commits, so a page rendered from not yet committed data by another
-  process cannot survive the commit. Old versions are never read again and expire.
+  process cannot survive the commit. Outdated entries are overwritten or expire.
 * **Time**: pages that depend on the clock ("next meetings") are at most
   ``PAGE_CACHE_SECONDS`` old.
 
@@ -174,19 +176,27 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if self.timeout <= 0 or not self._cacheable_request(request):
             return self.get_response(request)
+        key = self._key(request)
         try:
-            key = self._key(request, current_version())
-            cached = cache.get(key)
+            # One round trip: the current version and the stored entry, (version, response).
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY)
+            if version is None:
+                version = current_version()
         except Exception:
             logger.exception("Page cache unavailable")
             return self.get_response(request)
-        if cached is not None:
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            cached = entry[1]
             cached[HEADER] = "hit"
             return cached
         response = self.get_response(request)
         if self._cacheable_response(request, response):
             try:
-                cache.set(key, response, self.timeout)
+                # Stored under the version read *before* rendering: a write that commits while
+                # this page renders bumps the version and so outdates this entry.
+                cache.set(key, (version, response), self.timeout)
             except Exception:
                 logger.exception("Page cache unavailable")
             response[HEADER] = "miss"
@@ -216,13 +226,13 @@ class PageCacheMiddleware:
         }
         return not directives & UNCACHEABLE_DIRECTIVES
 
-    def _key(self, request, version: int) -> str:
+    def _key(self, request) -> str:
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in self.languages:
             language = settings.LANGUAGE_CODE
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(url.encode()).hexdigest()
-        return f"page:{version}:{language}:{digest}"
+        return f"page:{language}:{digest}"
 
 
 # --- configuration check -----------------------------------------------------------------------
