@@ -1,8 +1,9 @@
 """Nothing unpublished leaks to an anonymous visitor (DESIGN §10).
 
 The test creates unpublished content whose titles and texts carry distinctive markers, then
-crawls the site as an anonymous visitor: every same-site link reachable from `/` (bounded), plus
-every PUBLIC entry of the access table (tests/access.py). No response body may contain a marker.
+crawls the site as an anonymous visitor: every same-site link reachable from `/` and every URL
+in the OParl API reachable from `/oparl/v1/system` (bounded), plus every PUBLIC entry of the
+access table (tests/access.py). No response body may contain a marker.
 
 How to extend (later issues): write a function that creates your app's unpublished content
 (unapproved answer reports, non-public meetings, withheld indicator values, ...) using marker
@@ -11,6 +12,7 @@ Create some *published* content next to it too (decorate with `@published`), so 
 pages that could leak: lists, details, feeds, search results, OParl objects.
 """
 
+import json
 from collections import deque
 from collections.abc import Callable
 from html.parser import HTMLParser
@@ -154,6 +156,21 @@ def same_site_links(base: str, html: str) -> list[str]:
     return links
 
 
+def json_links(text: str) -> list[str]:
+    """Same-site URLs anywhere in a JSON document (OParl objects and lists link by URL)."""
+    links, stack = [], [json.loads(text)]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and value.startswith("http://testserver/"):
+            parts = urlsplit(value)
+            links.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return links
+
+
 def public_access_table_urls() -> list[str]:
     urls = []
     for name, access in sorted(ENTRIES.items()):
@@ -174,7 +191,7 @@ def test_no_unpublished_content_reaches_an_anonymous_visitor(client):
     markers = [m for create in UNPUBLISHED for m in create()]
     assert markers, "no unpublished content was created"
 
-    queue = deque(["/", *public_access_table_urls()])
+    queue = deque(["/", "/oparl/v1/system", *public_access_table_urls()])
     seen: set[str] = set(queue)
     visited, leaks = 0, []
     while queue and visited < MAX_PAGES:
@@ -196,6 +213,7 @@ def test_no_unpublished_content_reaches_an_anonymous_visitor(client):
     assert not leaks, "Unpublished content visible to anonymous visitors:\n" + "\n".join(leaks)
     # the crawl really reached the published content (a crawler that stops at / proves nothing)
     assert "/antraege/" in seen and visited > 5
+    assert any(path.startswith("/oparl/v1/body/") and "/paper" in path for path in seen)
 
 
 def test_links_are_collected_only_on_the_same_site():
