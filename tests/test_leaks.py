@@ -45,6 +45,17 @@ def marker(name: str) -> str:
     return f"LEAKMARKER{name.upper().replace(' ', '')}ZQX"
 
 
+# --- portal: the OParl body, so that the API's lists exist --------------------------------
+
+
+@published
+def oparl_body() -> None:
+    from portal.models import Body
+
+    if not Body.objects.exists():
+        Body.objects.create(name="Stadt Chemnitz", ags="14511000")
+
+
 # --- requests_app ---------------------------------------------------------------------------
 
 
@@ -206,6 +217,8 @@ def test_no_unpublished_content_reaches_an_anonymous_visitor(client):
             follow = [response["Location"]]
         elif "html" in response.get("Content-Type", ""):
             follow = same_site_links(path, text)
+        elif "json" in response.get("Content-Type", "") and response.status_code == 200:
+            follow = json_links(text)
         for link in follow:
             if link.startswith("/") and link not in seen and not link.startswith(SKIP_PREFIXES):
                 seen.add(link)
