@@ -1,0 +1,36 @@
+"""Models of requests_app, split by topic (CONVENTIONS: split a module past ~600 lines).
+
+- motions: Motion, Question, MotionEvent, ReferenceCounter, DeadlineReminder
+- reports: AnswerReport, Answer, Exhibit
+"""
+
+from requests_app.models.motions import (
+    AMBER_DAYS,
+    SLUG_RE,
+    DeadlineReminder,
+    Motion,
+    MotionEvent,
+    MotionQuerySet,
+    Question,
+    ReferenceCounter,
+    user_departments,
+    user_factions,
+)
+from requests_app.models.reports import Answer, AnswerReport, AnswerReportQuerySet, Exhibit
+
+__all__ = [
+    "AMBER_DAYS",
+    "SLUG_RE",
+    "Answer",
+    "AnswerReport",
+    "AnswerReportQuerySet",
+    "DeadlineReminder",
+    "Exhibit",
+    "Motion",
+    "MotionEvent",
+    "MotionQuerySet",
+    "Question",
+    "ReferenceCounter",
+    "user_departments",
+    "user_factions",
+]
