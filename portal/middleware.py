@@ -3,6 +3,14 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 
+def visitor_language(request) -> str:
+    """The language chosen with the switch (its cookie), else German."""
+    language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    if language in {code for code, _name in settings.LANGUAGES}:
+        return language
+    return settings.LANGUAGE_CODE
+
+
 class LanguageMiddleware:
     """German unless the visitor chose another language with the switch (a cookie).
 
@@ -12,12 +20,9 @@ class LanguageMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.languages = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in self.languages:
-            language = settings.LANGUAGE_CODE
+        language = visitor_language(request)
         translation.activate(language)
         request.LANGUAGE_CODE = language
         response = self.get_response(request)

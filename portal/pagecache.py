@@ -39,6 +39,8 @@ from django.db.backends.signals import connection_created
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from portal.middleware import visitor_language
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
@@ -121,23 +123,42 @@ def connect_signals() -> None:
 _MISSING = object()
 
 
+def _lookup(key: str):
+    """(current version, the value stored under `key` for that version or _MISSING), read in
+    one round trip: entries are (version, value) pairs, and one of an older version is stale."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        version = current_version()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return version, entry[1]
+    return version, _MISSING
+
+
+def _store(key: str, version: int, value, timeout: int) -> None:
+    """Keep `value` as of `version` – the version read *before* computing it, so a write that
+    commits meanwhile outdates the entry."""
+    try:
+        cache.set(key, (version, value), timeout)
+    except Exception:
+        logger.exception("Page cache unavailable")
+
+
 def remember(key: str, compute):
     """`compute()` once per content version, shared by all processes: totals and lists that
     every write invalidates together with the pages (e.g. the count behind a pager)."""
     if settings.PAGE_CACHE_SECONDS <= 0:
         return compute()
+    full_key = f"memo:{key}"
     try:
-        full_key = f"memo:{current_version()}:{key}"
-        value = cache.get(full_key, _MISSING)
+        version, value = _lookup(full_key)
     except Exception:
         logger.exception("Page cache unavailable")
         return compute()
     if value is _MISSING:
         value = compute()
-        try:
-            cache.set(full_key, value, MEMO_SECONDS)
-        except Exception:
-            logger.exception("Page cache unavailable")
+        _store(full_key, version, value, MEMO_SECONDS)
     return value
 
 
@@ -171,34 +192,22 @@ class PageCacheMiddleware:
         self.timeout = settings.PAGE_CACHE_SECONDS
         self.excluded = tuple(settings.PAGE_CACHE_EXCLUDED_PATHS)
         self.allowed_cookies = {settings.LANGUAGE_COOKIE_NAME, settings.CSRF_COOKIE_NAME}
-        self.languages = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
         if self.timeout <= 0 or not self._cacheable_request(request):
             return self.get_response(request)
         key = self._key(request)
         try:
-            # One round trip: the current version and the stored entry, (version, response).
-            found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY)
-            if version is None:
-                version = current_version()
+            version, cached = _lookup(key)
         except Exception:
             logger.exception("Page cache unavailable")
             return self.get_response(request)
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
-            cached = entry[1]
+        if cached is not _MISSING:
             cached[HEADER] = "hit"
             return cached
         response = self.get_response(request)
         if self._cacheable_response(request, response):
-            try:
-                # Stored under the version read *before* rendering: a write that commits while
-                # this page renders bumps the version and so outdates this entry.
-                cache.set(key, (version, response), self.timeout)
-            except Exception:
-                logger.exception("Page cache unavailable")
+            _store(key, version, response, self.timeout)
             response[HEADER] = "miss"
         return response
 
@@ -227,9 +236,7 @@ class PageCacheMiddleware:
         return not directives & UNCACHEABLE_DIRECTIVES
 
     def _key(self, request) -> str:
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if language not in self.languages:
-            language = settings.LANGUAGE_CODE
+        language = visitor_language(request)
         url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         digest = hashlib.sha256(url.encode()).hexdigest()
         return f"page:{language}:{digest}"

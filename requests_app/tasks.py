@@ -43,17 +43,17 @@ PdfStatus = AnswerReport.PdfStatus
 
 def max_attempts() -> int:
     """Renderings tried per report (the first one included) before it is marked failed."""
-    return max(1, getattr(settings, "PORTAL_PDF_MAX_ATTEMPTS", 3))
+    return max(1, settings.PORTAL_PDF_MAX_ATTEMPTS)
 
 
 def lease_seconds() -> int:
     """How long a claim holds: longer than any rendering takes, or a live one is taken over."""
-    return getattr(settings, "PORTAL_PDF_LEASE_SECONDS", 300)
+    return settings.PORTAL_PDF_LEASE_SECONDS
 
 
 def retry_delay(attempt: int) -> timedelta:
     """Wait before the attempt after `attempt` (1-based): 30 s, 60 s, 120 s, … by default."""
-    base = getattr(settings, "PORTAL_PDF_RETRY_SECONDS", 30)
+    base = settings.PORTAL_PDF_RETRY_SECONDS
     return timedelta(seconds=base * 2 ** (attempt - 1))
 
 

@@ -53,27 +53,22 @@ def registered(department):
     return MotionFactory(registered=True, lead_department=department, title="Licht im Park")
 
 
-@pytest.fixture
-def public_motion(registered):
-    return registered
-
-
 # --- what is cached ------------------------------------------------------------------------------
 
 
-def test_anonymous_visitors_get_public_pages_from_the_cache(client, public_motion):
-    page = warm(client, public_motion.get_absolute_url())
-    assert public_motion.title in page.text
+def test_anonymous_visitors_get_public_pages_from_the_cache(client, registered):
+    page = warm(client, registered.get_absolute_url())
+    assert registered.title in page.text
     # Headers of the original answer come along (CSP, language).
     assert "Content-Security-Policy" in page
     assert page["Content-Language"] == "de"
 
 
-def test_logged_in_users_always_get_a_fresh_page(client, make_user, public_motion):
+def test_logged_in_users_always_get_a_fresh_page(client, make_user, registered):
     client.force_login(make_user())
-    url = public_motion.get_absolute_url()
+    url = registered.get_absolute_url()
     assert HEADER not in get(client, url)
-    Motion.all_objects.filter(pk=public_motion.pk).update(title="Frisch für Angemeldete")
+    Motion.all_objects.filter(pk=registered.pk).update(title="Frisch für Angemeldete")
     page = get(client, url)
     assert HEADER not in page
     assert "Frisch für Angemeldete" in page.text
@@ -101,8 +96,8 @@ def test_pages_with_a_form_for_visitors_are_not_cached(client):
     assert HEADER not in get(client, url)
 
 
-def test_a_visitor_with_pending_messages_is_not_served_from_the_cache(client, public_motion):
-    url = public_motion.get_absolute_url()
+def test_a_visitor_with_pending_messages_is_not_served_from_the_cache(client, registered):
+    url = registered.get_absolute_url()
     warm(client, url)
     client.cookies["messages"] = "something"
     assert HEADER not in get(client, url)
@@ -134,15 +129,15 @@ def test_conditional_requests_reach_the_view(client):
     assert client.get(report.get_pdf_url(), headers={"if-none-match": etag}).status_code == 304
 
 
-def test_the_page_cache_can_be_turned_off(client, settings, public_motion):
+def test_the_page_cache_can_be_turned_off(client, settings, registered):
     settings.PAGE_CACHE_SECONDS = 0
-    url = public_motion.get_absolute_url()
+    url = registered.get_absolute_url()
     assert HEADER not in get(client, url)
     assert HEADER not in get(client, url)
 
 
-def test_new_alert_subscriptions_do_not_empty_the_cache(client, public_motion):
-    url = public_motion.get_absolute_url()
+def test_new_alert_subscriptions_do_not_empty_the_cache(client, registered):
+    url = registered.get_absolute_url()
     warm(client, url)
     AlertSubscriptionFactory()
     assert get(client, url)[HEADER] == "hit"

@@ -91,7 +91,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--timeout",
             type=float,
-            default=getattr(settings, "PORTAL_TASK_STALE_SECONDS", 3600),
+            default=settings.PORTAL_TASK_STALE_SECONDS,
             help="Sekunden, nach denen eine laufende Aufgabe als verwaist gilt (Standard: "
             "PORTAL_TASK_STALE_SECONDS, 3600).",
         )
