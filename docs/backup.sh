@@ -23,7 +23,7 @@ usage() {
 settings_env() {
     (cd "$ROOT" && "$PYTHON" - <<'EOF'
 import os, shlex
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ratsportal.settings")
 import django
 django.setup()
 from django.conf import settings

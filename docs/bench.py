@@ -6,14 +6,14 @@ Run as a script (``.venv/bin/python docs/bench.py``; options: ``--help``). It
 2. creates the PostgreSQL database ``BENCH_DATABASE_URL`` (default
    ``postgres://postgres@127.0.0.1:5432/ratsportal_bench``) if needed, migrates it and fills it
    with ``manage.py seed_scale`` unless it is seeded already,
-3. collects the static files and starts gunicorn (``portal/gunicorn_conf.py``) with ``DEBUG=0``,
+3. collects the static files and starts gunicorn (``ratsportal/gunicorn_conf.py``) with ``DEBUG=0``,
    serving this module's ``application``: the portal plus a bare Django view
    ``/__bench__/bare/`` that returns a short text through the same middleware,
 4. loads the bare view and each page with the same wrk settings and prints a table of requests
    per second, p95 latency, errors, and the ratio to the bare view.
 
 The bare view exists only in this module's URLconf, which only this WSGI entry point uses:
-``portal.urls`` and therefore the production site never contain it.
+``ratsportal.urls`` and therefore the production site never contain it.
 """
 
 import argparse
@@ -53,7 +53,7 @@ def bare(request):
 def _wsgi():
     import django
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ratsportal.settings")
     django.setup(set_prefix=False)
 
     from django.conf import settings
@@ -68,7 +68,7 @@ def _wsgi():
     global urlpatterns
     urlpatterns = [
         path(BARE_PATH.strip("/") + "/", login_not_required(bare)),
-        path("", include("portal.urls")),
+        path("", include("ratsportal.urls")),
     ]
 
     class BenchHandler(WSGIHandler):
@@ -301,7 +301,7 @@ def main() -> None:
         [
             str(Path(python).parent / "gunicorn"),
             "-c",
-            "python:portal.gunicorn_conf",
+            "python:ratsportal.gunicorn_conf",
             "--access-logfile",
             "/dev/null",
             "bench:application",

@@ -29,7 +29,6 @@ import logging
 import re
 import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core import checks, paginator
 from django.core.cache import cache
@@ -39,16 +38,13 @@ from django.db.backends.signals import connection_created
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+from portal import registry
 from portal.middleware import visitor_language
 
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "pagecache:version"
 HEADER = "X-Page-Cache"
-WATCHED_APPS = ("portal", "prevention", "requests_app")
-# Tables whose rows no public page shows: writing them must not empty the cache (anyone may
-# subscribe to alerts, and a flood of subscriptions would otherwise defeat the cache).
-UNWATCHED_MODELS = ("portal.AlertSubscription",)
 WRITE_RE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
 MEMO_SECONDS = 24 * 3600
@@ -83,12 +79,13 @@ def bump() -> None:
 def _watched() -> frozenset[str]:
     global _watched_tables
     if _watched_tables is None:
-        unwatched = {apps.get_model(label)._meta.db_table for label in UNWATCHED_MODELS}
+        # The apps whose tables public pages show (`page_cache` on their AppConfig), less the
+        # models no public page shows (`page_cache_ignored`): see portal/registry.py.
         _watched_tables = frozenset(
             model._meta.db_table
-            for label in WATCHED_APPS
-            for model in apps.get_app_config(label).get_models(include_auto_created=True)
-            if model._meta.db_table not in unwatched
+            for config in registry.page_cache_configs()
+            for model in config.get_models(include_auto_created=True)
+            if model.__name__ not in getattr(config, "page_cache_ignored", ())
         )
     return _watched_tables
 

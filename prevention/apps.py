@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PreventionConfig(AppConfig):
     name = "prevention"
     verbose_name = _("Prävention")
+    # What the app hands the site-wide layer: see portal/registry.py.
+    contributes = {
+        "workspace": "prevention.workspace.section",
+        "sitemaps": "prevention.sitemaps.SITEMAPS",
+        "search_groups": "prevention.search.GROUPS",
+        "search_sources": "prevention.search.SOURCES",
+    }
+    page_cache = True

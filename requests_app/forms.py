@@ -278,3 +278,22 @@ class ReviewCommentForm(forms.Form):
     comment = forms.CharField(
         label=_("Was ist zu ändern?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
+
+
+class SubscribeForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-Mail-Adresse"),
+        max_length=254,
+        help_text=_(
+            "Wir speichern nur diese Adresse und das Thema. Sie erhalten zuerst eine E-Mail "
+            "mit einem Bestätigungslink; vorher schicken wir nichts."
+        ),
+    )
+    topic = forms.ChoiceField(label=_("Benachrichtigen bei"), widget=forms.RadioSelect)
+
+    def __init__(self, *args, topics: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = topics
+        if len(topics) == 1:
+            self.fields["topic"].initial = topics[0][0]
+        self.fields["email"].widget.attrs["autocomplete"] = "email"

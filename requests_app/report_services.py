@@ -20,10 +20,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal.alerts import notify_report_published
 from portal.models import User
 from requests_app import exhibits as exhibit_data
 from requests_app import services as motion_services
+from requests_app.alerts import notify_report_published
 from requests_app.models import (
     Answer,
     AnswerReport,

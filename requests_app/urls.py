@@ -1,55 +1,72 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from requests_app import report_views, views
+from requests_app import feeds
+from requests_app.views import alerts, motions, reports, statistics
 
 app_name = "requests_app"
 
 urlpatterns = [
-    path("antraege/", views.motion_list, name="motion_list"),
-    path("antraege/<slug:slug>/", views.motion_detail, name="motion_detail"),
-    path("arbeitsbereich/antraege/neu/", views.motion_create, name="motion_create"),
-    path("arbeitsbereich/antraege/<int:pk>/", views.workspace_motion, name="workspace_motion"),
-    path("arbeitsbereich/antraege/<int:pk>/bearbeiten/", views.motion_edit, name="motion_edit"),
+    path("antraege/", motions.motion_list, name="motion_list"),
+    # Before the motion detail: "statistik" would be taken as a motion's slug.
+    path("antraege/statistik/", statistics.answer_statistics, name="answer_statistics"),
+    path("antraege/statistik.csv", statistics.answer_statistics_csv, name="answer_statistics_csv"),
+    path("antraege/<slug:slug>/", motions.motion_detail, name="motion_detail"),
+    path("arbeitsbereich/antraege/neu/", motions.motion_create, name="motion_create"),
+    path("arbeitsbereich/antraege/<int:pk>/", motions.workspace_motion, name="workspace_motion"),
+    path("arbeitsbereich/antraege/<int:pk>/bearbeiten/", motions.motion_edit, name="motion_edit"),
     path(
         "arbeitsbereich/antraege/<int:pk>/bericht/",
-        report_views.report_start,
+        reports.report_start,
         name="report_start",
     ),
     path(
         "arbeitsbereich/antraege/<int:pk>/<str:action>/",
-        views.motion_action,
+        motions.motion_action,
         name="motion_action",
     ),
     # answer reports
-    path("berichte/", report_views.report_list, name="report_list"),
-    path("berichte/<slug:slug>.pdf", report_views.report_pdf, name="report_pdf"),
-    path("berichte/<slug:slug>/", report_views.report_detail, name="report_detail"),
-    path(
-        "arbeitsbereich/berichte/<int:pk>/", report_views.workspace_report, name="workspace_report"
-    ),
+    path("berichte/", reports.report_list, name="report_list"),
+    path("berichte/<slug:slug>.pdf", reports.report_pdf, name="report_pdf"),
+    path("berichte/<slug:slug>/", reports.report_detail, name="report_detail"),
+    path("arbeitsbereich/berichte/<int:pk>/", reports.workspace_report, name="workspace_report"),
     path(
         "arbeitsbereich/berichte/<int:pk>/bearbeiten/",
-        report_views.report_edit,
+        reports.report_edit,
         name="report_edit",
     ),
     path(
         "arbeitsbereich/berichte/<int:pk>/anlagen/neu/",
-        report_views.exhibit_edit,
+        reports.exhibit_edit,
         name="exhibit_create",
     ),
     path(
         "arbeitsbereich/berichte/<int:pk>/anlagen/<int:exhibit_pk>/",
-        report_views.exhibit_edit,
+        reports.exhibit_edit,
         name="exhibit_edit",
     ),
     path(
         "arbeitsbereich/berichte/<int:pk>/anlagen/<int:exhibit_pk>/entfernen/",
-        report_views.exhibit_delete,
+        reports.exhibit_delete,
         name="exhibit_delete",
     ),
     path(
         "arbeitsbereich/berichte/<int:pk>/aktion/<str:action>/",
-        report_views.report_action,
+        reports.report_action,
         name="report_action",
+    ),
+    # feeds and e-mail alerts
+    path("feeds/berichte/", login_not_required(feeds.ReportFeed()), name="feed_reports"),
+    path("feeds/antraege/", login_not_required(feeds.MotionFeed()), name="feed_motions"),
+    path("benachrichtigungen/", alerts.alert_subscribe, name="alert_subscribe"),
+    path(
+        "benachrichtigungen/bestaetigen/<str:token>/",
+        alerts.alert_confirm,
+        name="alert_confirm",
+    ),
+    path(
+        "benachrichtigungen/abbestellen/<str:token>/",
+        alerts.alert_unsubscribe,
+        name="alert_unsubscribe",
     ),
 ]

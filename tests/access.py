@@ -20,12 +20,12 @@ from tests.requests_app.access import ENTRIES as _requests
 
 ENTRIES: dict[str, Access] = {
     # portal
-    "portal:home": Access(PUBLIC),
-    "portal:impressum": Access(PUBLIC),
-    "portal:datenschutz": Access(PUBLIC),
-    "portal:barrierefreiheit": Access(PUBLIC),
-    "portal:healthz": Access(PUBLIC),
-    "portal:workspace": Access(LOGGED_IN),
+    "ratsportal:home": Access(PUBLIC),
+    "ratsportal:impressum": Access(PUBLIC),
+    "ratsportal:datenschutz": Access(PUBLIC),
+    "ratsportal:barrierefreiheit": Access(PUBLIC),
+    "ratsportal:healthz": Access(PUBLIC),
+    "ratsportal:workspace": Access(LOGGED_IN),
     "login": Access(PUBLIC),
     # POST only: a GET is answered with 405 for accounts, anonymous visitors go to the login.
     "logout": Access(LOGGED_IN, ok=405),

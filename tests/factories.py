@@ -9,12 +9,12 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from portal.models import AgendaItem, Meeting, Membership, Organization, Person, User
-from portal.models import AlertSubscription as _AlertSubscription
 from prevention.models import District, Funding, Measure, PreventionCouncil
 from prevention.models import District as _District
 from prevention.models import Indicator as _Indicator
 from prevention.models import IndicatorValue as _IndicatorValue
 from prevention.models import Population as _Population
+from requests_app.models import AlertSubscription as _AlertSubscription
 from requests_app.models import Answer, AnswerReport, Exhibit, Motion, Question
 
 PASSWORD = "test-passwort"
@@ -245,7 +245,7 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     value = Decimal(100)
 
 
-# --- portal: discovery ---
+# --- requests_app: e-mail alerts ---
 
 
 class AlertSubscriptionFactory(factory.django.DjangoModelFactory):
@@ -255,7 +255,7 @@ class AlertSubscriptionFactory(factory.django.DjangoModelFactory):
         model = _AlertSubscription
 
     email = factory.Sequence(lambda n: f"buerger{n}@example.invalid")
-    topic = _AlertSubscription.REPORTS
+    motion = None  # every new report
     confirmed_at = factory.LazyFunction(timezone.now)
 
 

@@ -2,8 +2,10 @@
 
 - motions: Motion, Question, MotionEvent, ReferenceCounter, DeadlineReminder
 - reports: AnswerReport, Answer, Exhibit
+- alerts: AlertSubscription (citizens' e-mail alerts)
 """
 
+from requests_app.models.alerts import AlertSubscription
 from requests_app.models.motions import (
     AMBER_DAYS,
     SLUG_RE,
@@ -21,6 +23,7 @@ from requests_app.models.reports import Answer, AnswerReport, AnswerReportQueryS
 __all__ = [
     "AMBER_DAYS",
     "SLUG_RE",
+    "AlertSubscription",
     "Answer",
     "AnswerReport",
     "AnswerReportQuerySet",

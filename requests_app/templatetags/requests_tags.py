@@ -38,18 +38,3 @@ def deadline_light(motion: Motion):
         _("Frist:"),
         text,
     )
-
-
-@register.inclusion_tag("requests_app/_report_workspace_sections.html", takes_context=True)
-def report_workspace_sections(context):
-    """The work area's report sections: "Berichte in Prüfung" (approvers) and
-    "Berichtsentwürfe" (KPR office). The portal's workspace view does not know about reports,
-    so their lists are loaded here."""
-    from requests_app.models import AnswerReport
-
-    user = context["request"].user
-    approver, office = user.has_role("approver"), user.has_role("prevention_office")
-    return {
-        "in_review": list(AnswerReport.objects.in_review_for(user)) if approver else None,
-        "drafts": list(AnswerReport.objects.drafts_for(user)) if office else None,
-    }

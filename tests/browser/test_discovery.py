@@ -7,9 +7,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from portal import alerts
 from prevention.models import Indicator
 from prevention.models.indicators import load_catalogue
+from requests_app import alerts
 from requests_app.demo import BA044_QUESTIONS, BA044_TITLE
 from requests_app.models import Motion
 from tests.axe import assert_no_axe_violations

@@ -1,6 +1,6 @@
 """The production shape, for real: two gunicorn servers and two task workers on one database.
 
-Issue 9. The web servers run `portal/gunicorn_conf.py` with DEBUG off and TASKS_BACKEND=db,
+Issue 9. The web servers run `ratsportal/gunicorn_conf.py` with DEBUG off and TASKS_BACKEND=db,
 two processes each; the workers are `manage.py db_worker`. All of them use the test database
 (this test commits, so they see its data) and one MEDIA_ROOT.
 
@@ -133,7 +133,10 @@ class Cluster:
 
     def start_server(self) -> int:
         port = free_port()
-        command = [str(BIN / "gunicorn"), "-c", "python:portal.gunicorn_conf", "portal.wsgi"]
+        command = [
+            str(BIN / "gunicorn"),
+            *("-c", "python:ratsportal.gunicorn_conf", "ratsportal.wsgi"),
+        ]
         command.append("--no-control-socket")  # two servers on one host would share its path
         self.servers[port] = self.start(f"web-{port}", command, GUNICORN_BIND=f"127.0.0.1:{port}")
         return port

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from portal import alerts
-from portal.models import AlertSubscription
+from requests_app import alerts
+from requests_app.models import AlertSubscription
 from tests.factories import AlertSubscriptionFactory, MotionFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,12 +78,12 @@ def test_report_alerts_go_to_confirmed_subscribers_of_reports_and_of_that_motion
 ):
     motion, other = MotionFactory(registered=True), MotionFactory(registered=True)
     AlertSubscriptionFactory(email="alle@example.org")
-    AlertSubscriptionFactory(email="dieser@example.org", topic=f"antrag:{motion.pk}")
-    AlertSubscriptionFactory(email="anderer@example.org", topic=f"antrag:{other.pk}")
+    AlertSubscriptionFactory(email="dieser@example.org", motion=motion)
+    AlertSubscriptionFactory(email="anderer@example.org", motion=other)
     AlertSubscriptionFactory(email="unbestaetigt@example.org", confirmed_at=None)
     # both topics: one mail, whose link unsubscribes the motion's subscription
     AlertSubscriptionFactory(email="beides@example.org")
-    AlertSubscriptionFactory(email="beides@example.org", topic=f"antrag:{motion.pk}")
+    AlertSubscriptionFactory(email="beides@example.org", motion=motion)
     with django_capture_on_commit_callbacks(execute=True):
         alerts.notify_report_published(motion_pk=motion.pk, title="Bericht", url="/b/")
     assert sorted(mail.to[0] for mail in mailoutbox) == [

@@ -91,7 +91,7 @@ def test_the_language_switch_works_without_a_csrf_token_so_pages_stay_cacheable(
 
 
 def test_pages_with_a_form_for_visitors_are_not_cached(client):
-    url = reverse("portal:alert_subscribe")
+    url = reverse("requests_app:alert_subscribe")
     assert HEADER not in get(client, url)
     assert HEADER not in get(client, url)
 
@@ -161,8 +161,8 @@ def test_publishing_a_report_shows_it_on_every_public_channel_at_once(
         "/",
         reverse("requests_app:report_list"),
         registered.get_absolute_url(),
-        reverse("portal:feed_reports"),
-        reverse("portal:sitemap"),
+        reverse("requests_app:feed_reports"),
+        reverse("ratsportal:sitemap"),
     ]
     for url in pages:
         warm(client, url)
@@ -176,7 +176,7 @@ def test_publishing_a_report_shows_it_on_every_public_channel_at_once(
         page = get(client, url)
         assert page[HEADER] == "miss", url
         assert "Antwort Licht" in page.text, url
-    assert report.get_absolute_url() in get(client, reverse("portal:sitemap")).text
+    assert report.get_absolute_url() in get(client, reverse("ratsportal:sitemap")).text
     assert "Vierzig neue Leuchten" in get(client, report.get_absolute_url()).text
     # The PDF, rendered by the task after the commit, is linked at once as well.
     assert AnswerReport.objects.get(pk=report.pk).pdf_status == AnswerReport.PdfStatus.DONE
@@ -207,7 +207,7 @@ def test_an_indicator_import_shows_on_district_and_indicator_pages(client):
 def test_an_edit_in_the_admin_shows_at_once(client, make_user):
     defaults = {"title": "Impressum", "body": "Alt"}
     SitePage.objects.update_or_create(slug="impressum", defaults=defaults)
-    url = reverse("portal:impressum")
+    url = reverse("ratsportal:impressum")
     warm(client, url)
     admin = Client()
     admin.force_login(make_user("superuser"))

@@ -65,7 +65,7 @@ def test_healthz_reports_unreachable_database(client, monkeypatch):
     def broken_cursor(*args, **kwargs):
         raise DatabaseError("connection refused")
 
-    monkeypatch.setattr("portal.views.connection.cursor", broken_cursor)
+    monkeypatch.setattr("ratsportal.views.connection.cursor", broken_cursor)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["status"] == "error"
@@ -92,7 +92,7 @@ def test_workspace_names_the_roles(client_as):
 
 
 def test_server_error_page_is_german(rf):
-    from portal.views import server_error
+    from ratsportal.views import server_error
 
     response = server_error(rf.get("/"))
     assert response.status_code == 500

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from portal import search
+from ratsportal.search import engine as search
 from tests.factories import CouncilMeetingFactory, MotionFactory, discovery_report
 
 pytestmark = pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_the_query_count_does_not_grow_with_the_matches(client):
     MotionFactory.create_batch(45, submitted=True, title="Fahrradwache", questions=[])
     assert queries_for_a_search("50 Treffer") == few
     # One query counts the matches and finds the page, one per source shown loads its rows.
-    assert few <= 1 + len(search.SOURCES)
+    assert few <= 1 + len(search.sources())
 
 
 def test_beyond_the_counted_matches_the_page_says_more_than(client, monkeypatch):

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from portal import search
+from ratsportal.search import engine as search
 from tests.factories import CouncilMeetingFactory, MotionFactory, discovery_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]

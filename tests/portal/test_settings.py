@@ -95,7 +95,7 @@ def test_demo_settings_need_no_collectstatic():
 
 
 def test_gunicorn_workers_and_bind_come_from_the_environment():
-    code = "import portal.gunicorn_conf as c; print(c.workers, ','.join(c.bind), c.accesslog)"
+    code = "import ratsportal.gunicorn_conf as c; print(c.workers, ','.join(c.bind), c.accesslog)"
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,

@@ -12,8 +12,8 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = ROOT / "portal" / "locale" / "en" / "LC_MESSAGES" / "django.po"
-SOURCES = ["portal", "prevention", "requests_app", "templates", "manage.py"]
+CATALOGUE = ROOT / "ratsportal" / "locale" / "en" / "LC_MESSAGES" / "django.po"
+SOURCES = ["portal", "prevention", "requests_app", "ratsportal", "templates", "manage.py"]
 
 
 def _key(entry: polib.POEntry) -> tuple[str, str]:
@@ -37,7 +37,7 @@ def test_every_message_has_an_english_translation(tmp_path):
         env={"PATH": "/usr/bin:/bin", "DEBUG": "1"},
     )
     extracted = polib.pofile(
-        str(tmp_path / "portal" / "locale" / "en" / "LC_MESSAGES" / "django.po")
+        str(tmp_path / "ratsportal" / "locale" / "en" / "LC_MESSAGES" / "django.po")
     )
     committed = {_key(entry): entry for entry in polib.pofile(str(CATALOGUE))}
 

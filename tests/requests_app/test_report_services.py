@@ -295,12 +295,12 @@ def test_a_correction_is_a_new_edition_that_supersedes_the_old_one(report, staff
 
 
 def test_publication_alerts_the_confirmed_subscribers_only(report, staff, approver, commit):
-    from portal.models import AlertSubscription
+    from requests_app.models import AlertSubscription
     from tests.factories import AlertSubscriptionFactory
 
     everything = AlertSubscriptionFactory(email="alle@example.invalid")
     this_motion = AlertSubscriptionFactory(
-        email="dieser@example.invalid", topic=f"antrag:{report.motion_id}"
+        email="dieser@example.invalid", motion_id=report.motion_id
     )
     AlertSubscriptionFactory(email="unbestaetigt@example.invalid", confirmed_at=None)
     assert AlertSubscription.objects.count() == 3

@@ -75,7 +75,7 @@ def test_hostile_markdown_is_neutralised_everywhere(payload, owner, office, depa
     client.force_login(owner)
     pages += [
         client.get(motion.get_workspace_url()),
-        client.get(reverse("portal:workspace")),
+        client.get(reverse("ratsportal:workspace")),
         client.get(reverse("requests_app:motion_create")),
     ]
     for response in pages:

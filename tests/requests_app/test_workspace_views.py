@@ -283,7 +283,7 @@ def test_dashboard_shows_my_factions_motions_with_deadline_light(
     draft, registered, as_persona, other_faction_member
 ):
     MotionFactory(faction=other_faction_member.organizations.get(), title="Fremder Entwurf")
-    html = as_persona("colleague").get(reverse("portal:workspace")).content.decode()
+    html = as_persona("colleague").get(reverse("ratsportal:workspace")).content.decode()
     assert "Meine Anträge" in html
     assert "Entwurf Radwege" in html and "Registriert Licht" in html
     assert "Fremder Entwurf" not in html
@@ -291,14 +291,14 @@ def test_dashboard_shows_my_factions_motions_with_deadline_light(
 
 
 def test_dashboard_shows_the_office_inbox(submitted, draft, as_persona):
-    html = as_persona("office").get(reverse("portal:workspace")).content.decode()
+    html = as_persona("office").get(reverse("ratsportal:workspace")).content.decode()
     assert "Posteingang des Ratsbüros" in html
     assert "Eingereicht Parks" in html
     assert "Entwurf Radwege" not in html
 
 
 def test_dashboard_shows_the_departments_motions(registered, submitted, as_persona):
-    html = as_persona("staff").get(reverse("portal:workspace")).content.decode()
+    html = as_persona("staff").get(reverse("ratsportal:workspace")).content.decode()
     assert "Anträge in Federführung Ihres Dezernats" in html
     assert "Registriert Licht" in html and "noch 20 Tage" in html
     assert "Eingereicht Parks" not in html
@@ -310,16 +310,16 @@ def test_dashboard_query_count_does_not_grow(client, owner, faction, django_asse
     for _ in range(3):
         MotionFactory(faction=faction, registered=True)
     with django_assert_max_num_queries(12) as small:
-        client.get(reverse("portal:workspace"))
+        client.get(reverse("ratsportal:workspace"))
     for _ in range(30):
         MotionFactory(faction=faction, registered=True)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        client.get(reverse("portal:workspace"))
+        client.get(reverse("ratsportal:workspace"))
 
 
 def test_office_dashboard_lists_open_registered_motions(registered, faction, as_persona):
     MotionFactory(faction=faction, registered=True, confidential=True, title="Vertraulich offen")
-    html = as_persona("office").get(reverse("portal:workspace")).content.decode()
+    html = as_persona("office").get(reverse("ratsportal:workspace")).content.decode()
     assert "Registrierte Anträge ohne Antwort" in html
     assert "Registriert Licht" in html and "Vertraulich offen" in html
 
@@ -348,5 +348,5 @@ def test_only_council_members_open_the_new_motion_form(as_persona, persona, stat
 def test_my_motions_list_editable_drafts_first(registered, draft, as_persona):
     registered.title = "Zuletzt geändert"
     registered.save()  # newer than the draft, still listed after it
-    html = as_persona("owner").get(reverse("portal:workspace")).content.decode()
+    html = as_persona("owner").get(reverse("ratsportal:workspace")).content.decode()
     assert html.index("Entwurf Radwege") < html.index("Zuletzt geändert")

@@ -1,0 +1,295 @@
+"""OParl 1.1 objects from the portal's models.
+
+Every serializer returns a plain dict; `clean()` drops empty values, because OParl wants absent
+properties rather than null or "". URLs are absolute and built by `Context`, so the same code
+serves any host name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.urls import reverse
+from django.utils import timezone
+
+from portal.models import (
+    AgendaItem,
+    Attachment,
+    Body,
+    LegislativeTerm,
+    Location,
+    Meeting,
+    Membership,
+    Organization,
+    Person,
+)
+
+OPARL_VERSION = "https://schema.oparl.org/1.1/"
+LICENSE = "https://www.govdata.de/dl-de/by-2-0"
+VENDOR = "https://github.com/ratsportal-praevention"
+
+
+def type_url(name: str) -> str:
+    return f"{OPARL_VERSION}{name}"
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return timezone.localtime(value).isoformat(timespec="seconds")
+
+
+def iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def clean(data: dict) -> dict:
+    """Leave out None, empty strings and empty lists (OParl: empty values are not sent)."""
+    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+
+
+@dataclass
+class Context:
+    """Builds absolute URLs for one request; `omit_internal` leaves embedded objects out."""
+
+    absolute: Callable[[str], str]
+    omit_internal: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def object_url(self, kind: str, pk: int | None) -> str | None:
+        if pk is None:
+            return None
+        if kind == "body":
+            return self.absolute(reverse("oparl:body", kwargs={"pk": pk}))
+        return self.absolute(reverse("oparl:object", kwargs={"kind": kind, "pk": pk}))
+
+    def list_url(self, body: Body, list_name: str) -> str:
+        return self.absolute(
+            reverse("oparl:list", kwargs={"body": body.pk, "list_name": list_name})
+        )
+
+    def url(self, path: str | None) -> str | None:
+        return self.absolute(path) if path else None
+
+
+def common(obj, kind: str, type_name: str, ctx: Context) -> dict:
+    return {
+        "id": ctx.object_url(kind, obj.pk),
+        "type": type_url(type_name),
+        "created": iso_datetime(obj.created),
+        "modified": iso_datetime(obj.modified),
+    }
+
+
+def deleted_stub(obj, kind: str, type_name: str, ctx: Context) -> dict:
+    """A deleted or withdrawn object: id, type, timestamps and `deleted: true`, nothing else."""
+    return {**common(obj, kind, type_name, ctx), "deleted": True}
+
+
+def serialize_system(ctx: Context, body: Body) -> dict:
+    return clean(
+        {
+            "id": ctx.absolute(reverse("oparl:system")),
+            "type": type_url("System"),
+            "oparlVersion": OPARL_VERSION,
+            "name": "Ratsportal Prävention",
+            "body": ctx.absolute(reverse("oparl:bodies")),
+            "website": ctx.absolute(reverse("ratsportal:home")),
+            "vendor": VENDOR,
+            "product": VENDOR,
+            "license": LICENSE,
+            "created": iso_datetime(body.created),
+            "modified": iso_datetime(body.modified),
+            "web": ctx.absolute(reverse("oparl:help")),
+        }
+    )
+
+
+def serialize_body(body: Body, ctx: Context, terms: list[LegislativeTerm]) -> dict:
+    data = {
+        **common(body, "body", "Body", ctx),
+        "system": ctx.absolute(reverse("oparl:system")),
+        "name": body.name,
+        "shortName": body.short_name,
+        "website": body.website,
+        "license": body.license,
+        "ags": body.ags,
+        "classification": "Kreisfreie Stadt",
+        "web": ctx.absolute(reverse("ratsportal:home")),
+        "legislativeTerm": [serialize_legislative_term(term, ctx) for term in terms],
+    }
+    for list_name in LIST_NAMES:
+        data[list_name] = ctx.list_url(body, list_name)
+    data.update(ctx.extra.get("body_vendor", {}))
+    return clean(data)
+
+
+def serialize_legislative_term(term: LegislativeTerm, ctx: Context) -> dict:
+    return clean(
+        {
+            **common(term, "legislativeTerm", "LegislativeTerm", ctx),
+            "body": ctx.extra.get("body_url"),
+            "name": term.name,
+            "startDate": iso_date(term.start_date),
+            "endDate": iso_date(term.end_date),
+        }
+    )
+
+
+ORGANIZATION_TYPES = {
+    Organization.Kind.COUNCIL: "Gremium",
+    Organization.Kind.COMMITTEE: "Gremium",
+    Organization.Kind.FACTION: "Fraktion",
+    Organization.Kind.DEPARTMENT: "Verwaltungsbereich",
+    Organization.Kind.PREVENTION_COUNCIL: "Gremium",
+    Organization.Kind.WORKING_GROUP: "Gremium",
+    Organization.Kind.EXTERNAL: "externes Gremium",
+}
+
+
+def serialize_organization(org: Organization, ctx: Context) -> dict:
+    return clean(
+        {
+            **common(org, "organization", "Organization", ctx),
+            "body": ctx.extra.get("body_url"),
+            "name": org.name,
+            "shortName": org.short_name,
+            "organizationType": ORGANIZATION_TYPES.get(org.kind, "sonstiges"),
+            "classification": str(org.get_kind_display()),
+            "subOrganizationOf": ctx.object_url("organization", org.parent_id),
+            "startDate": iso_date(org.start_date),
+            "endDate": iso_date(org.end_date),
+            "website": org.website,
+        }
+    )
+
+
+def serialize_person(person: Person, ctx: Context) -> dict:
+    # Only public office holders are exposed, and only name and role: no contact data.
+    return clean(
+        {
+            **common(person, "person", "Person", ctx),
+            "body": ctx.extra.get("body_url"),
+            "name": person.name,
+            "familyName": person.family_name,
+            "givenName": person.given_name,
+            "formOfAddress": person.form_of_address,
+            "title": [person.title] if person.title else [],
+        }
+    )
+
+
+def serialize_membership(membership: Membership, ctx: Context) -> dict:
+    return clean(
+        {
+            **common(membership, "membership", "Membership", ctx),
+            "person": ctx.object_url("person", membership.person_id),
+            "organization": ctx.object_url("organization", membership.organization_id),
+            "role": membership.role_title or str(membership.get_role_display()),
+            "votingRight": membership.voting_right,
+            "onBehalfOf": ctx.object_url("organization", membership.on_behalf_of_id),
+            "startDate": iso_date(membership.start_date),
+            "endDate": iso_date(membership.end_date),
+        }
+    )
+
+
+def serialize_location(location: Location, ctx: Context) -> dict:
+    return clean(
+        {
+            **common(location, "location", "Location", ctx),
+            "description": location.description,
+            "streetAddress": location.street_address,
+            "postalCode": location.postal_code,
+            "locality": location.locality,
+            "room": location.room,
+            "geojson": location.geojson,
+        }
+    )
+
+
+def serialize_file(attachment: Attachment, ctx: Context) -> dict:
+    download = ctx.absolute(reverse("oparl:file_download", kwargs={"pk": attachment.pk}))
+    return clean(
+        {
+            **common(attachment, "file", "File", ctx),
+            "name": attachment.name,
+            "fileName": attachment.file.name.rsplit("/", 1)[-1],
+            "mimeType": attachment.mime_type,
+            "date": iso_date(timezone.localdate(attachment.created)),
+            "size": attachment.size,
+            "sha512Checksum": attachment.sha512,
+            "accessUrl": download,
+            "downloadUrl": download,
+            "license": LICENSE,
+            "meeting": [ctx.object_url("meeting", m.pk) for m in attachment.public_meetings],
+        }
+    )
+
+
+def serialize_agenda_item(item: AgendaItem, ctx: Context) -> dict:
+    data = {
+        **common(item, "agendaItem", "AgendaItem", ctx),
+        "meeting": ctx.object_url("meeting", item.meeting_id),
+        "number": item.number,
+        "order": item.order,
+        "public": item.public,
+    }
+    if item.public:
+        data |= {
+            "name": item.title,
+            "result": item.result,
+            "resolutionText": item.resolution_text,
+        }
+    else:
+        # A non-public item only says that a non-public part took place.
+        data["name"] = "Nichtöffentlicher Tagesordnungspunkt"
+    return clean(data)
+
+
+MEETING_STATES = {
+    Meeting.State.PLANNED: "terminiert",
+    Meeting.State.INVITED: "eingeladen",
+    Meeting.State.HELD: "durchgeführt",
+    Meeting.State.CANCELLED: "abgesagt",
+}
+
+
+def serialize_meeting(meeting: Meeting, ctx: Context) -> dict:
+    data = {
+        **common(meeting, "meeting", "Meeting", ctx),
+        "name": meeting.name,
+        "meetingState": MEETING_STATES.get(meeting.state),
+        "cancelled": meeting.state == Meeting.State.CANCELLED or None,
+        "start": iso_datetime(meeting.start),
+        "end": iso_datetime(meeting.end),
+        "organization": [ctx.object_url("organization", meeting.organization_id)],
+        "web": ctx.extra.get("meeting_web", lambda meeting: None)(meeting),
+    }
+    if not ctx.omit_internal:
+        if meeting.location is not None and not meeting.location.deleted:
+            data["location"] = serialize_location(meeting.location, ctx)
+        data["agendaItem"] = [
+            serialize_agenda_item(item, ctx) for item in meeting.agenda_items.all()
+        ]
+        data["auxiliaryFile"] = [
+            serialize_file(attachment, ctx) for attachment in meeting.public_attachments
+        ]
+    return clean(data)
+
+
+# Body properties that point to external lists, in the order OParl lists them.
+LIST_NAMES = [
+    "organization",
+    "person",
+    "meeting",
+    "paper",
+    "membership",
+    "agendaItem",
+    "consultation",
+    "file",
+    "locationList",
+    "legislativeTermList",
+]

@@ -1,0 +1,305 @@
+"""Answer report pages: public list, page and PDF; the work area's report, form and exhibits."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from portal import pagecache
+from portal.markdown import render_markdown
+from requests_app import report_services as services
+from requests_app.forms import ExhibitForm, ReportForm, ReviewCommentForm
+from requests_app.models import AnswerReport, Exhibit, Motion
+from requests_app.views.motions import get_motion_for_user
+
+PER_PAGE = 20
+
+# action -> (needs the comment form, service, success message)
+ACTIONS = {
+    "submit": (False, services.report_submit, gettext_lazy("Der Bericht liegt zur Prüfung vor.")),
+    "return": (True, services.report_return, gettext_lazy("Der Bericht wurde zurückgegeben.")),
+    "approve": (False, services.report_approve, gettext_lazy("Der Bericht ist freigegeben.")),
+    "publish": (False, services.report_publish, gettext_lazy("Der Bericht ist veröffentlicht.")),
+    "retry_pdf": (False, services.report_pdf_retry, gettext_lazy("Das PDF wird neu erstellt.")),
+    "correct": (
+        False,
+        services.report_start_correction,
+        gettext_lazy("Eine neue Fassung zur Korrektur wurde angelegt."),
+    ),
+}
+
+
+def get_report_for_user(request: HttpRequest, pk: int) -> AnswerReport:
+    """A report of the user's departments; 404 for everybody else (no existence leak)."""
+    queryset = AnswerReport.objects.workspace_for(request.user).select_related(
+        "motion", "motion__faction", "motion__lead_department", "supersedes", "approver"
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def _published(slug: str) -> AnswerReport:
+    queryset = AnswerReport.objects.published().select_related(
+        "motion", "motion__faction", "motion__lead_department", "supersedes", "superseded_by"
+    )
+    try:
+        return queryset.get(slug=slug)
+    except AnswerReport.DoesNotExist:
+        raise Http404(_("Diesen Bericht gibt es nicht oder er ist nicht veröffentlicht.")) from None
+
+
+# --- public ------------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_safe
+def report_list(request: HttpRequest) -> HttpResponse:
+    reports = AnswerReport.objects.published().for_list().select_related("superseded_by")
+    page = pagecache.Paginator(reports.order_by("-published_at", "-pk"), PER_PAGE).get_page(
+        request.GET.get("seite")
+    )
+    return render(request, "requests_app/report_list.html", {"page": page})
+
+
+@login_not_required
+@require_safe
+def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    report = _published(slug)
+    correction = getattr(report, "superseded_by", None)
+    if correction is not None and not correction.is_published:
+        correction = None
+    context = {"report": report, "motion": report.motion, "correction": correction}
+    return render(request, "requests_app/report_detail.html", context)
+
+
+@login_not_required
+@require_safe
+def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    """The stored PDF with its sha256 as ETag; rendering happens in a task, never here.
+
+    One query for three short columns: a download never loads the report's frozen body."""
+    found = (
+        AnswerReport.objects.published()
+        .filter(slug=slug)
+        .values_list("pdf_status", "pdf_file", "pdf_sha256", "pdf_size")
+        .first()
+    )
+    if found is None:
+        raise Http404(_("Diesen Bericht gibt es nicht oder er ist nicht veröffentlicht."))
+    pdf_status, pdf_name, pdf_sha256, pdf_size = found
+    if pdf_status != AnswerReport.PdfStatus.DONE or not pdf_name:
+        raise Http404(_("Das PDF wird gerade erstellt. Bitte versuchen Sie es später noch einmal."))
+    etag = f'"{pdf_sha256}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    elif pdf_size is not None and pdf_size <= settings.PAGE_CACHE_MAX_FILE_BYTES:
+        # Small enough to keep whole: a plain response, which the page cache can hold.
+        with default_storage.open(pdf_name, "rb") as pdf:
+            response = HttpResponse(pdf.read(), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, f"{slug}.pdf")
+    else:
+        response = FileResponse(
+            default_storage.open(pdf_name, "rb"),
+            content_type="application/pdf",
+            filename=f"{slug}.pdf",
+        )
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=3600)
+    return response
+
+
+# --- work area ---------------------------------------------------------------------------------
+
+
+@require_POST
+def report_start(request: HttpRequest, pk: int) -> HttpResponse:
+    motion = get_motion_for_user(request, pk)
+    try:
+        report = services.report_create(motion=motion, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(motion.get_workspace_url())
+    messages.success(request, _("Der Antwortbericht wurde angelegt."))
+    return redirect("requests_app:report_edit", pk=report.pk)
+
+
+@require_safe
+def workspace_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _workspace_page(request, get_report_for_user(request, pk))
+
+
+def _workspace_page(request, report: AnswerReport, comment_form=None, status=200):
+    actions = services.allowed_actions(report=report, user=request.user)
+    answers = list(
+        report.answers.select_related("question")
+        .prefetch_related("exhibits")
+        .order_by("question__number")
+    )
+    if report.is_published:
+        body_html = report.published_html
+    else:
+        body_html = services.render_body(services.report_content(report))
+    context = {
+        "report": report,
+        "motion": report.motion,
+        "actions": actions,
+        "answers": answers,
+        "body_html": body_html,
+        "comment_form": comment_form or ReviewCommentForm(prefix="return"),
+        "changes": _changes(report),
+        "events": list(report.events.select_related("user")),
+        "editors": services.editor_ids(report),
+    }
+    return render(request, "requests_app/workspace_report.html", context, status=status)
+
+
+def _changes(report: AnswerReport) -> list[dict]:
+    """What changed since the approver last sent the report back (empty if nothing)."""
+    if not report.review_baseline or report.is_published:
+        return []
+    before, now = report.review_baseline, services.texts_of(report)
+    changes = []
+    for key, label in (("title", _("Titel")), ("summary", _("Zusammenfassung"))):
+        if before.get(key, "") != now[key]:
+            changes.append({"label": label, "before": before.get(key, ""), "after": now[key]})
+    for number, text in now["answers"].items():
+        old = before.get("answers", {}).get(number, "")
+        if old != text:
+            label = _("Antwort auf Frage %(number)s") % {"number": number}
+            changes.append({"label": label, "before": old, "after": text})
+    return changes
+
+
+@require_POST
+def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    if action not in ACTIONS:
+        raise Http404
+    needs_comment, service, success = ACTIONS[action]
+    kwargs = {}
+    if needs_comment:
+        form = ReviewCommentForm(request.POST, prefix="return")
+        if not form.is_valid():
+            return _workspace_page(request, report, comment_form=form, status=400)
+        kwargs["comment"] = form.cleaned_data["comment"]
+    try:
+        result = service(report=report, user=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(report.get_workspace_url())
+    messages.success(request, success)
+    return redirect(result.get_workspace_url())
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    if "edit" not in services.allowed_actions(report=report, user=request.user):
+        raise PermissionDenied(_("Diesen Bericht können Sie nicht bearbeiten."))
+    answers = report.answers.select_related("question").order_by("question__number")
+    preview = None
+    if request.method == "POST":
+        form = ReportForm(request.POST, answers=answers)
+        if form.is_valid() and "preview" in request.POST:
+            preview = [
+                (question, render_markdown(form.cleaned_data[field.name]))
+                for question, field in form.answer_fields()
+            ]
+        elif form.is_valid():
+            try:
+                services.report_update(
+                    report=report,
+                    user=request.user,
+                    version=form.cleaned_data["version"],
+                    title=form.cleaned_data["title"],
+                    summary=form.cleaned_data["summary"],
+                    answers=form.answer_texts(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Der Bericht wurde gespeichert."))
+                return redirect(report.get_workspace_url())
+    else:
+        initial = {"title": report.title, "summary": report.summary, "version": report.version}
+        initial |= {f"answer_{answer.pk}": answer.text for answer in answers}
+        form = ReportForm(initial=initial, answers=answers)
+    context = {"report": report, "form": form, "preview": preview}
+    return render(request, "requests_app/report_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def exhibit_edit(request: HttpRequest, pk: int, exhibit_pk: int | None = None) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    if "edit" not in services.allowed_actions(report=report, user=request.user):
+        raise PermissionDenied(_("Diesen Bericht können Sie nicht bearbeiten."))
+    exhibit = None
+    if exhibit_pk is not None:
+        exhibit = get_object_or_404(
+            Exhibit.objects.select_related("answer__question"), pk=exhibit_pk, answer__report=report
+        )
+    if request.method == "POST":
+        form = ExhibitForm(request.POST, report=report)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.exhibit_save(report=report, user=request.user, exhibit=exhibit, **data)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Die Anlage wurde gespeichert."))
+                return redirect(report.get_workspace_url())
+    else:
+        form = ExhibitForm(initial=_exhibit_initial(request, report, exhibit), report=report)
+    context = {"report": report, "exhibit": exhibit, "form": form}
+    return render(request, "requests_app/exhibit_form.html", context)
+
+
+def _exhibit_initial(request, report: AnswerReport, exhibit: Exhibit | None) -> dict:
+    if exhibit is None:
+        answer = request.GET.get("antwort", "")
+        return {"version": report.version, "answer": answer if answer.isdigit() else None}
+    return {
+        "version": report.version,
+        "answer": exhibit.answer_id,
+        "kind": exhibit.kind,
+        "indicator": exhibit.indicator_id,
+        "districts": list(exhibit.districts.all()),
+        "year_from": exhibit.year_from,
+        "year_to": exhibit.year_to,
+        "position": exhibit.position,
+        "caption": exhibit.caption,
+    }
+
+
+@require_POST
+def exhibit_delete(request: HttpRequest, pk: int, exhibit_pk: int) -> HttpResponse:
+    report = get_report_for_user(request, pk)
+    exhibit = get_object_or_404(Exhibit, pk=exhibit_pk, answer__report=report)
+    version = request.POST.get("version", "")
+    try:
+        services.exhibit_delete(
+            report=report,
+            user=request.user,
+            version=int(version) if version.isdigit() else -1,
+            exhibit=exhibit,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Die Anlage wurde entfernt."))
+    return redirect(report.get_workspace_url())
+
+
+def motion_reports(motion: Motion) -> list[AnswerReport]:
+    """The published reports of a motion, newest edition first (the motion page's answer)."""
+    return list(AnswerReport.objects.published().filter(motion=motion).order_by("-edition"))
