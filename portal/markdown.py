@@ -5,6 +5,8 @@ allow-list of tags, attributes and URL schemes, so script, event handlers, `java
 and foreign images can never reach a page or a PDF.
 """
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import nh3
@@ -81,3 +83,26 @@ def render_markdown(text: str) -> SafeString:
     # Headings start at h2: the page's own title is the only h1.
     html = _parser().render(text).replace("<h1>", "<h2>").replace("</h1>", "</h2>")
     return mark_safe(sanitize_html(html))  # sanitised by nh3 just above
+
+
+# --- the preview of a form's Markdown fields (one pattern for every form) -----------------------
+
+PREVIEW_BUTTON = "preview"  # the name of the form's "Vorschau" button (includes/preview.html)
+
+
+@dataclass(frozen=True)
+class PreviewPart:
+    heading: str  # "" for a form with one text
+    html: SafeString
+
+
+def wants_preview(request) -> bool:
+    """True when the form was sent with its "Vorschau" button: show, do not save."""
+    return PREVIEW_BUTTON in request.POST
+
+
+def preview(parts: Iterable[tuple[str, str]]) -> list[PreviewPart]:
+    """(heading, Markdown) pairs as the preview block shows them; empty texts are left out."""
+    return [
+        PreviewPart(str(heading), render_markdown(text)) for heading, text in parts if text.strip()
+    ]

@@ -19,6 +19,12 @@ class CoreQuerySet(models.QuerySet):
     def alive(self):
         return self.filter(deleted=False)
 
+    def public(self):
+        """Rows marked public (persons, meetings, agenda items, attachments). Soft-deleted rows
+        are already hidden by the default manager; `all_objects.public()` keeps them for the
+        OParl deletion stubs."""
+        return self.filter(public=True)
+
 
 class AliveManager(models.Manager.from_queryset(CoreQuerySet)):
     """Default manager: hides soft-deleted rows. `all_objects` sees them (OParl deletions)."""

@@ -1,0 +1,95 @@
+"""Optimistic concurrency: the one way a form that edits shared data refuses a lost update.
+
+Every edit form carries the version of what it shows (a hidden `VersionField`, filled with
+`version_of(obj)` or, for a formset of rows, `rows_version(queryset)`). The service locks the
+row(s) inside its transaction and calls `lock_and_check()` / `check_rows()`: when someone else
+saved since the form was opened, it raises a ValidationError with `STALE_MESSAGE` (code
+"stale") and changes nothing; the view shows it as a form error.
+
+A row's version is its `version` counter where the model keeps one (motions and answer
+reports count their saves; `bump()` increments it), else its modification time to the
+microsecond.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+STALE_MESSAGE = _(
+    "Jemand anderes hat diesen Eintrag gespeichert, während Sie ihn bearbeitet haben. "
+    "Ihre Änderungen wurden nicht übernommen. Bitte laden Sie die Seite neu und "
+    "tragen Sie Ihre Änderungen erneut ein."
+)
+
+
+class VersionField(forms.CharField):
+    """Hidden version of what the form showed when it was opened."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+
+def _has_counter(obj: Model) -> bool:
+    return any(field.name == "version" for field in obj._meta.concrete_fields)
+
+
+def version_of(obj: Model) -> str:
+    """The version a form carries for one row ("" for a row not saved yet)."""
+    if not obj.pk:
+        return ""
+    if _has_counter(obj):
+        return str(obj.version)
+    return obj.modified.isoformat() if obj.modified else ""
+
+
+def rows_version(queryset: QuerySet) -> str:
+    """The version of a formset's rows: changes when any row is added, edited or removed."""
+    rows = sorted(
+        (pk, modified.isoformat()) for pk, modified in queryset.values_list("pk", "modified")
+    )
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def stale() -> ValidationError:
+    return ValidationError(STALE_MESSAGE, code="stale")
+
+
+def check(current: Model, version: str | int | None) -> None:
+    """Refuse when `current` (locked by the caller) is no longer the version the form showed."""
+    shown = "" if version is None else str(version)
+    if shown != version_of(current):
+        raise stale()
+
+
+def lock_and_check(queryset: QuerySet | type[Model], pk: int, version: str | int | None) -> Model:
+    """Lock the row for the rest of the transaction and check its version; returns the row."""
+    if not isinstance(queryset, QuerySet):
+        queryset = queryset._default_manager.all()
+    current = queryset.select_for_update().get(pk=pk)
+    check(current, version)
+    return current
+
+
+def check_rows(queryset: QuerySet, version: str | None) -> None:
+    """Lock a formset's rows and refuse when any changed since the form was opened."""
+    list(queryset.select_for_update().values_list("pk", flat=True))
+    if version != rows_version(queryset):
+        raise stale()
+
+
+def bump(obj: Model, *fields: str) -> None:
+    """Save `fields` as a new version: the counter goes up (or the modification time moves),
+    so every form opened before now is refused."""
+    if _has_counter(obj):
+        obj.version += 1
+        fields = ("version", *fields)
+    obj.modified = timezone.now()
+    obj.save(update_fields=list(dict.fromkeys(("modified", *fields))))

@@ -1,0 +1,50 @@
+"""Numbers, amounts and dates as people read them: the one formatting module.
+
+Locale-aware through Django's l10n: German pages show 27.012,5 and 1.300.000 €, English pages
+27,012.5 and €1,300,000. Templates use the filters of the same names (`{% load portal_tags %}`).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils import formats, translation
+from django.utils.numberformat import format as number_format
+
+Number = Decimal | float | int
+
+
+def number(value: Number | None, places: int = 0) -> str:
+    """A number with grouping and `places` decimals; None gives an empty string."""
+    if value is None:
+        return ""
+    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+
+
+def count(value: int | None) -> str:
+    """A count: grouped, never with decimals (a Decimal 270.000 from the database is 270)."""
+    return number(None if value is None else int(value), 0)
+
+
+def euro(amount: Number | None, places: int = 0) -> str:
+    """An amount of money: "1.300.000 €" in German, "€1,300,000" in English."""
+    if amount is None:
+        return ""
+    text = number(amount, places)
+    if translation.get_language() and translation.get_language().startswith("en"):
+        return f"€{text}" if not text.startswith("-") else f"-€{text[1:]}"
+    return f"{text}\u00a0€"
+
+
+def percent(value: Number | None, places: int = 1) -> str:
+    if value is None:
+        return ""
+    text = number(value, places)
+    if translation.get_language() and translation.get_language().startswith("en"):
+        return f"{text}%"
+    return f"{text}\u00a0%"
+
+
+def date(value, format_name: str = "DATE_FORMAT") -> str:
+    """A date (or datetime) in the current language's format."""
+    return formats.date_format(value, format_name) if value else ""
