@@ -1,6 +1,7 @@
 """Shared fixtures: one user per role, the CI rules for PostgreSQL and Chromium, the browser."""
 
 import os
+import re
 import shutil
 
 import pytest
@@ -8,7 +9,7 @@ from django.core.cache import cache
 from django.db import connection
 
 from portal import roles
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import PASSWORD, OrganizationFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls
 # from the test body and the live server (DEVELOPERS guide).
@@ -150,17 +151,27 @@ def page(chromium, live_server):
     context.close()
 
 
+def browser_login(page, user) -> None:
+    """Log a browser page in as `user` through the real login form."""
+    page.goto("/konto/anmelden/")
+    page.get_by_label("Benutzername").fill(user.username)
+    page.get_by_label("Passwort").fill(PASSWORD)
+    page.get_by_role("button", name="Anmelden").last.click()
+    page.wait_for_url("**/arbeitsbereich/")
+
+
+def browser_logout(page) -> None:
+    page.get_by_role("button", name="Abmelden").click()
+    page.wait_for_url(re.compile(r".*/$"))
+
+
 @pytest.fixture
 def login_page(page, make_user):
     """Log a browser page in as a fresh user of a role through the real login form."""
 
     def login(role: str):
         user = make_user(role)
-        page.goto("/konto/anmelden/")
-        page.get_by_label("Benutzername").fill(user.username)
-        page.get_by_label("Passwort").fill("test-passwort")
-        page.get_by_role("button", name="Anmelden").last.click()
-        page.wait_for_url("**/arbeitsbereich/")
+        browser_login(page, user)
         return user
 
     return login

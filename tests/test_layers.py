@@ -85,3 +85,13 @@ def test_the_check_sees_an_upward_import(tmp_path):
     path = tmp_path / "models.py"
     path.write_text("def f():\n    from requests_app.models import Motion\n")
     assert _imports("portal.models", path, {"requests_app.models"}) == {"requests_app.models"}
+
+
+def test_no_module_passes_600_lines():
+    """CONVENTIONS: a module past about 600 lines is split by topic."""
+    long = [
+        f"{module}: {lines} lines"
+        for module, path in _modules().items()
+        if (lines := len(path.read_text().splitlines())) > 600
+    ]
+    assert not long, "Split by topic:\n" + "\n".join(long)

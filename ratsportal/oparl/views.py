@@ -68,7 +68,7 @@ class Kind:
 def _public_attachments() -> Prefetch:
     return Prefetch(
         "attachments",
-        queryset=Attachment.objects.filter(public=True).order_by("pk"),
+        queryset=Attachment.objects.public().order_by("pk"),
         to_attr="public_attachments",
     )
 
@@ -76,21 +76,21 @@ def _public_attachments() -> Prefetch:
 def _public_meetings() -> Prefetch:
     return Prefetch(
         "meetings",
-        queryset=Meeting.objects.filter(public=True).order_by("pk").only("pk"),
+        queryset=Meeting.objects.public().order_by("pk").only("pk"),
         to_attr="public_meetings",
     )
 
 
 def _meetings() -> QuerySet:
     return (
-        Meeting.all_objects.filter(public=True)
+        Meeting.all_objects.public()
         .select_related("location", "organization__parent")
         .prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order", "pk")),
             _public_attachments(),
             Prefetch(
                 "public_attachments__meetings",
-                queryset=Meeting.objects.filter(public=True).order_by("pk").only("pk"),
+                queryset=Meeting.objects.public().order_by("pk").only("pk"),
                 to_attr="public_meetings",
             ),
         )
@@ -98,9 +98,9 @@ def _meetings() -> QuerySet:
 
 
 def _files() -> QuerySet:
-    public_meeting_ids = Meeting.objects.filter(public=True).values("pk")
+    public_meeting_ids = Meeting.objects.public().values("pk")
     return (
-        Attachment.all_objects.filter(public=True, meetings__in=public_meeting_ids)
+        Attachment.all_objects.public().filter(meetings__in=public_meeting_ids)
         .distinct()
         .prefetch_related(_public_meetings())
     )
@@ -121,7 +121,7 @@ KINDS: dict[str, Kind] = {
             "person",
             "Person",
             "person",
-            lambda: Person.all_objects.filter(public=True),
+            lambda: Person.all_objects.public(),
             Q(deleted=False),
             s.serialize_person,
         ),

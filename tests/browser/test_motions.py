@@ -1,32 +1,18 @@
 """The motion journey in a real Chromium: file, submit, register, follow; axe on every page type."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from portal import roles
 from requests_app.models import Motion
 from tests.axe import assert_no_axe_violations
-from tests.factories import PASSWORD, MotionFactory, OrganizationFactory, PersonFactory
+from tests.conftest import browser_login, browser_logout
+from tests.factories import MotionFactory, OrganizationFactory, PersonFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def login(page, user):
-    page.goto("/konto/anmelden/")
-    page.get_by_label("Benutzername").fill(user.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").last.click()
-    page.wait_for_url("**/arbeitsbereich/")
-
-
-def logout(page):
-    page.get_by_role("button", name="Abmelden").click()
-    page.wait_for_url(re.compile(r".*/$"))
 
 
 @pytest.fixture
@@ -44,7 +30,7 @@ def people(make_user):
 
 def test_file_submit_register_and_follow(page, people):
     rat, office = people["rat"], people["office"]
-    login(page, rat)
+    browser_login(page, rat)
     assert_no_axe_violations(page)  # dashboard with "Meine Anträge"
     page.get_by_role("link", name="Neuen Antrag anlegen").click()
     assert_no_axe_violations(page)  # empty motion form
@@ -74,9 +60,9 @@ def test_file_submit_register_and_follow(page, people):
     motion = Motion.objects.get(title="Beleuchtung am Schlossteich")
     assert motion.status == "submitted"
     assert [q.number for q in motion.questions.all()] == [1, 2]
-    logout(page)
+    browser_logout(page)
 
-    login(page, office)
+    browser_login(page, office)
     inbox = page.get_by_role("region", name="Posteingang des Ratsbüros")
     assert_no_axe_violations(page)  # dashboard with the inbox
     inbox.get_by_role("link", name="Beleuchtung am Schlossteich").click()
@@ -85,9 +71,9 @@ def test_file_submit_register_and_follow(page, people):
     page.get_by_role("button", name="Registrieren", exact=True).click()
     expect(page.get_by_text("Der Antrag wurde registriert.")).to_be_visible()
     motion.refresh_from_db()
-    logout(page)
+    browser_logout(page)
 
-    login(page, rat)
+    browser_login(page, rat)
     mine = page.get_by_role("region", name="Meine Anträge")
     expect(mine).to_contain_text(motion.reference)
     expect(mine).to_contain_text(motion.due_date.strftime("%d.%m.%Y"))
@@ -117,7 +103,7 @@ def test_public_list_and_detail_have_no_axe_violations(page, people):
 
 def test_office_return_form_error_has_no_axe_violations(page, people):
     motion = MotionFactory(faction=people["faction"], submitted=True, title="Zurückzugeben")
-    login(page, people["office"])
+    browser_login(page, people["office"])
     page.goto(motion.get_workspace_url())
     page.get_by_role("button", name="Zurückgeben").click()
     expect(page.locator(".error-summary")).to_be_visible()
@@ -125,7 +111,7 @@ def test_office_return_form_error_has_no_axe_violations(page, people):
 
 
 def test_motion_form_by_keyboard_alone(page, people):
-    login(page, people["rat"])
+    browser_login(page, people["rat"])
     page.goto("/arbeitsbereich/antraege/neu/")
     page.get_by_label("Titel").focus()
     page.keyboard.type("Per Tastatur")

@@ -1,7 +1,6 @@
 """The answer report journey in a real Chromium, from a council member filing a motion to an
 anonymous visitor downloading the PDF; axe on every new page type; keyboard use."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -13,8 +12,8 @@ from prevention.models.districts import load_districts
 from prevention.models.indicators import load_catalogue
 from requests_app.models import AnswerReport, Motion
 from tests.axe import assert_no_axe_violations
+from tests.conftest import browser_login, browser_logout
 from tests.factories import (
-    PASSWORD,
     CouncilMeetingFactory,
     IndicatorValueFactory,
     OrganizationFactory,
@@ -27,19 +26,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def login(page, user):
-    page.goto("/konto/anmelden/")
-    page.get_by_label("Benutzername").fill(user.username)
-    page.get_by_label("Passwort").fill(PASSWORD)
-    page.get_by_role("button", name="Anmelden").last.click()
-    page.wait_for_url("**/arbeitsbereich/")
-
-
-def logout(page):
-    page.get_by_role("button", name="Abmelden").click()
-    page.wait_for_url(re.compile(r".*/$"))
 
 
 @pytest.fixture
@@ -81,7 +67,7 @@ ANSWERS = ["Es gab **zwölf** Streifen je Woche.", "Er beriet über das Sicherhe
 
 def test_from_filing_to_the_anonymous_pdf_download(page, people, data):
     # the council member files the motion, the office registers it
-    login(page, people["rat"])
+    browser_login(page, people["rat"])
     page.goto("/arbeitsbereich/antraege/neu/")
     page.get_by_label("Titel").fill("Streifen im Zentrum")
     page.get_by_label("Frage 1", exact=True).fill(QUESTIONS[0])
@@ -90,17 +76,17 @@ def test_from_filing_to_the_anonymous_pdf_download(page, people, data):
     page.get_by_role("button", name="Entwurf speichern").click()
     page.get_by_role("button", name="Antrag einreichen").click()
     expect(page.get_by_text("Der Antrag wurde eingereicht.")).to_be_visible()
-    logout(page)
-    login(page, people["office"])
+    browser_logout(page)
+    browser_login(page, people["office"])
     motion = Motion.objects.get(title="Streifen im Zentrum")
     page.goto(motion.get_workspace_url())
     page.get_by_label("federführendes Dezernat").select_option(label="Dezernat Sicherheit")
     page.get_by_role("button", name="Registrieren", exact=True).click()
     expect(page.get_by_text("Der Antrag wurde registriert.")).to_be_visible()
-    logout(page)
+    browser_logout(page)
 
     # the KPR office writes the answer
-    login(page, people["kpr"])
+    browser_login(page, people["kpr"])
     page.goto(motion.get_workspace_url())
     page.get_by_role("button", name="Antwortbericht anlegen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Bericht bearbeiten")
@@ -138,10 +124,10 @@ def test_from_filing_to_the_anonymous_pdf_download(page, people, data):
     page.get_by_role("button", name="Bericht speichern").click()
     page.get_by_role("button", name="Zur Prüfung vorlegen").click()
     expect(page.get_by_text("Der Bericht liegt zur Prüfung vor.")).to_be_visible()
-    logout(page)
+    browser_logout(page)
 
     # the approver reviews, approves and publishes
-    login(page, people["dezernat"])
+    browser_login(page, people["dezernat"])
     review = page.get_by_role("region", name="Berichte in Prüfung")
     assert_no_axe_violations(page)  # dashboard with the report sections
     review.get_by_role("link").first.click()
@@ -154,7 +140,7 @@ def test_from_filing_to_the_anonymous_pdf_download(page, people, data):
     page.get_by_role("button", name="Bericht veröffentlichen").click()
     expect(page.get_by_text("Der Bericht ist veröffentlicht.")).to_be_visible()
     expect(page.locator(".report-pdf-status")).to_contain_text("PDF erstellt")
-    logout(page)
+    browser_logout(page)
 
     # an anonymous visitor finds the report and downloads the PDF
     report = AnswerReport.objects.get(motion=motion)
@@ -184,7 +170,7 @@ def test_the_report_form_works_by_keyboard_alone(page, people):
     department = people["kpr"].organizations.first()
     motion = MotionFactory(registered=True, lead_department=department, questions=QUESTIONS)
     report = report_create(motion=motion, user=people["kpr"])
-    login(page, people["kpr"])
+    browser_login(page, people["kpr"])
     page.goto(f"/arbeitsbereich/berichte/{report.pk}/bearbeiten/")
     page.get_by_label("Antwort auf Frage 1").focus()
     page.keyboard.type("Per Tastatur beantwortet.")
