@@ -3,6 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.roles import APPROVER, COUNCIL_MEMBER, COUNCIL_OFFICE, PREVENTION_OFFICE
 
+READ_PEOPLE = ["view_organization", "view_person", "view_membership"]
+# Meetings with their agenda items and locations: the council office and the KPR office.
+KEEP_MEETINGS = [
+    *(f"{verb}_meeting" for verb in ("add", "change", "view")),
+    *(f"{verb}_agendaitem" for verb in ("add", "change", "delete", "view")),
+    *(f"{verb}_location" for verb in ("add", "change", "view")),
+]
+
 
 class PortalConfig(AppConfig):
     name = "portal"
@@ -11,49 +19,15 @@ class PortalConfig(AppConfig):
     page_cache = True
     role_permissions = {
         COUNCIL_MEMBER: [],
-        COUNCIL_OFFICE: [
-            "view_organization",
-            "view_person",
-            "view_membership",
-            "add_meeting",
-            "change_meeting",
-            "view_meeting",
-            "add_agendaitem",
-            "change_agendaitem",
-            "delete_agendaitem",
-            "view_agendaitem",
-            "add_location",
-            "change_location",
-            "view_location",
-            "add_attachment",
-            "view_attachment",
-        ],
+        COUNCIL_OFFICE: [*READ_PEOPLE, *KEEP_MEETINGS, "add_attachment", "view_attachment"],
         PREVENTION_OFFICE: [
-            "add_organization",
-            "change_organization",
-            "view_organization",
-            "add_person",
-            "change_person",
-            "view_person",
-            "add_membership",
-            "change_membership",
-            "delete_membership",
-            "view_membership",
-            "add_meeting",
-            "change_meeting",
-            "view_meeting",
-            "add_agendaitem",
-            "change_agendaitem",
-            "delete_agendaitem",
-            "view_agendaitem",
-            "add_location",
-            "change_location",
-            "view_location",
-            "add_attachment",
-            "change_attachment",
-            "view_attachment",
+            *(f"{verb}_organization" for verb in ("add", "change", "view")),
+            *(f"{verb}_person" for verb in ("add", "change", "view")),
+            *(f"{verb}_membership" for verb in ("add", "change", "delete", "view")),
+            *KEEP_MEETINGS,
+            *(f"{verb}_attachment" for verb in ("add", "change", "view")),
         ],
-        APPROVER: ["view_organization", "view_person", "view_membership", "view_meeting"],
+        APPROVER: [*READ_PEOPLE, "view_meeting"],
     }
 
     def ready(self):

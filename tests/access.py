@@ -19,7 +19,7 @@ from tests.prevention.access_indicators import ENTRIES as _indicators
 from tests.requests_app.access import ENTRIES as _requests
 
 ENTRIES: dict[str, Access] = {
-    # portal
+    # ratsportal (the site-wide pages)
     "ratsportal:home": Access(PUBLIC),
     "ratsportal:impressum": Access(PUBLIC),
     "ratsportal:datenschutz": Access(PUBLIC),
