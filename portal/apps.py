@@ -31,6 +31,7 @@ class PortalConfig(AppConfig):
     }
 
     def ready(self):
-        from portal import pagecache
+        from portal import pagecache, throttle
 
         pagecache.connect_signals()
+        _ = throttle  # connects the counter of failed logins (user_login_failed)

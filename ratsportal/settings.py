@@ -130,6 +130,8 @@ AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses a locked-out user or address before the password is checked.
     "axes.backends.AxesStandaloneBackend",
+    # Then the limit on failures per address over all user names (password spraying).
+    "portal.throttle.SprayGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -143,13 +145,19 @@ LOGIN_REDIRECT_URL = "ratsportal:workspace"
 LOGOUT_REDIRECT_URL = "ratsportal:home"
 
 # Failed logins: after AXES_FAILURE_LIMIT failures for the same user name from the same address,
-# or for any user from one address, further attempts are refused for AXES_COOLOFF_MINUTES.
+# further attempts are refused for AXES_COOLOFF_MINUTES.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+# Reverse proxies in front (nginx: 1). The client's address is read from X-Forwarded-For as
+# the last proxy wrote it (portal/throttle.py); forged entries further left are ignored.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "portal.throttle.client_address"
+# Failed logins from one address over all user names before that address is refused for
+# AXES_COOLOFF_MINUTES (password spraying; portal/throttle.py).
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "de"
