@@ -438,7 +438,7 @@ def _postgres_rows(source: Source, queryset: QuerySet, query: str):
 
 # The same clean-up as `plain()`, in SQL: ts_headline joins fragments, so it must see plain text.
 _SQL_MARKDOWN = [
-    (r"!?\[([^]]*)\]\([^)]*\)", r"\1", "g"),
+    (r"!?\[([^][]*)\]\((?:[^()]|\([^()]*\))*\)", r"\1", "g"),
     (r"^[ \t]*(#{1,6}|>|[-*+]|[0-9]+\.)[ \t]+", "", "gn"),
     (r"\*\*|__|~~|`", "", "g"),
 ]

@@ -7,6 +7,7 @@ ranking are in test_search_postgres.py.
 
 import datetime
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -189,3 +190,24 @@ def test_odd_queries_answer_without_error(client, query):
     MotionFactory(submitted=True, title="Offen")
     response = client.get("/suche/", {"q": query})
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("unit", ["[", "](", "![", "[a]("])
+def test_snippet_text_grows_linearly_with_hostile_markdown(unit):
+    """A motion text of 40,000 "[" made every search that found it take seconds: the link
+    pattern backtracked over the rest of the text from each bracket. Ten times the text must
+    cost about ten times as much (quadratic: a hundred times), measured as a ratio in one run."""
+    from ratsportal.search.snippets import plain
+
+    def cost(repeat: int) -> float:
+        text = "Laternenpfahl " + unit * repeat
+        runs = []
+        for _attempt in range(3):
+            started = time.perf_counter()
+            plain(text)
+            runs.append(time.perf_counter() - started)
+        return min(runs)
+
+    small, large = cost(4_000), cost(40_000)
+    assert large < 40 * max(small, 1e-4)
+    assert plain("[Karte](https://example.org/a_(b)) und **fett**") == "Karte und fett"
