@@ -14,7 +14,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -269,6 +269,12 @@ def parse_filters(request: HttpRequest) -> dict[str, datetime]:
             ) from None
         if timezone.is_naive(value):
             value = timezone.make_aware(value)
+        try:
+            value.astimezone(UTC)  # the database compares in UTC
+        except OverflowError:  # 0001-01-01 in Berlin is still year 0 in UTC
+            raise OParlError(
+                400, f"{name}: „{raw}“ liegt außerhalb der Jahre 1 bis 9999 (UTC)."
+            ) from None
         filters[name] = value
     return filters
 

@@ -141,3 +141,19 @@ def test_kpr_meetings_link_their_public_page(client, body):
     assert data["web"] == f"http://testserver/praeventionsrat/sitzungen/{kpr_meeting.pk}/"
     assert client.get(data["web"].removeprefix("http://testserver")).status_code == 200
     assert "web" not in client.get(f"/oparl/v1/meeting/{council_meeting.pk}").json()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "modified_since=0001-01-01",
+        "created_until=9999-12-31T23:59:59-01:00",
+        "page=" + "9" * 5000,
+        "limit=-1",
+    ],
+)
+def test_dates_and_numbers_beyond_the_range_are_an_oparl_400(client, body, query):
+    response = client.get(f"/oparl/v1/body/{body.pk}/paper?{query}")
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["type"] == "https://schema.oparl.org/1.1/Error"
