@@ -284,6 +284,7 @@ def main() -> None:
         # Production runs the page cache on Redis; a fresh key prefix starts it empty.
         "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0"),
         "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
+        "PAGE_CACHE_HEADER": "1",  # the hit rate is read from X-Page-Cache
         "PYTHONPATH": f"{ROOT / 'docs'}:{ROOT}",
     }
     wrk = ensure_wrk()

@@ -5,9 +5,11 @@ allow-list of tags, attributes and URL schemes, so script, event handlers, `java
 and foreign images can never reach a page or a PDF.
 """
 
+import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import unquote
 
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -56,9 +58,16 @@ def _parser() -> MarkdownIt:
     )
 
 
+def _is_static(url: str) -> bool:
+    """A URL of the portal's own static files, also after the browser resolves "..", "%2e%2e"
+    and backslashes (so `/static/../media/x` is not one)."""
+    path = unquote(url.split("?", 1)[0].split("#", 1)[0]).replace("\\", "/")
+    return path.startswith("/static/") and posixpath.normpath(path).startswith("/static/")
+
+
 def _keep_url(element: str, attribute: str, value: str) -> str | None:
     # Images may only come from the portal itself: no tracking pixels, no file:// or internal hosts.
-    if element == "img" and attribute == "src" and not value.startswith("/static/"):
+    if element == "img" and attribute == "src" and not _is_static(value):
         return None
     return value
 

@@ -200,12 +200,14 @@ class PageCacheMiddleware:
             logger.exception("Page cache unavailable")
             return self.get_response(request)
         if cached is not _MISSING:
-            cached[HEADER] = "hit"
+            if settings.PAGE_CACHE_HEADER:
+                cached[HEADER] = "hit"
             return cached
         response = self.get_response(request)
         if self._cacheable_response(request, response):
             _store(key, version, response, self.timeout)
-            response[HEADER] = "miss"
+            if settings.PAGE_CACHE_HEADER:
+                response[HEADER] = "miss"
         return response
 
     def _cacheable_request(self, request) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import mimetypes
 import posixpath
+import re
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -21,8 +22,11 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 # Documents are rendered with this base URL, so `{% static %}` paths become absolute URLs the
-# fetcher recognises; the host does not exist and is never contacted.
+# fetcher recognises; the host does not exist and is never contacted. Links for the reader are
+# made absolute with the portal's public address first (`_absolute_links`).
 BASE_URL = "https://portal.invalid/"
+# href="/..." of a link (not "//host"): sanitised Markdown and our templates quote with ".
+_SITE_LINK = re.compile(r'(<a\b[^>]*?\shref=")/(?!/)')
 PDF_VARIANT = "pdf/ua-1"
 
 
@@ -72,7 +76,14 @@ def static_path(url: str) -> Path | None:
     return Path(found) if found else None
 
 
+def _absolute_links(html: str) -> str:
+    """Links to the portal's pages lead to its public address (PORTAL_BASE_URL) in the PDF."""
+    return _SITE_LINK.sub(rf"\g<1>{settings.PORTAL_BASE_URL.rstrip('/')}/", html)
+
+
 def html_to_pdf(html: str, *, fetcher: PortalURLFetcher | None = None) -> bytes:
     """Render a complete HTML document (with `lang` and `<title>`) as a tagged PDF/UA-1."""
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher or PortalURLFetcher())
+    document = HTML(
+        string=_absolute_links(html), base_url=BASE_URL, url_fetcher=fetcher or PortalURLFetcher()
+    )
     return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)

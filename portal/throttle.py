@@ -79,7 +79,4 @@ class SprayGuardBackend:
         if request is not None and failures(request) >= settings.LOGIN_FAILURES_PER_ADDRESS:
             request.axes_locked_out = True  # axes' middleware answers with its lockout page
             raise PermissionDenied
-        return None
-
-    def get_user(self, user_id):
-        return None
+        return None  # no `get_user`: it never logs anybody in (and force_login skips it)

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "portal.middleware.PrivatePagesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Must stay last: it turns a lockout into the German lockout page.
@@ -228,6 +229,9 @@ else:
 # database write invalidates it, which needs a cache shared by all processes: without REDIS_URL
 # it is on only with DEBUG (the single-process demo).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "300" if REDIS_URL or DEBUG else "0"))
+# The answer header X-Page-Cache: hit|miss tells the cache's state; outsiders need not know it
+# (it helps timing which pages were visited). On with DEBUG; the load test turns it on.
+PAGE_CACHE_HEADER = env_bool("PAGE_CACHE_HEADER", DEBUG)
 # Downloads up to this size (report PDFs) are answered whole, so the page cache can hold them;
 # larger ones are streamed from storage.
 PAGE_CACHE_MAX_FILE_BYTES = int(os.environ.get("PAGE_CACHE_MAX_FILE_BYTES", str(2 * 1024 * 1024)))
@@ -304,6 +308,7 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True  # no script reads it
 SESSION_COOKIE_AGE = 8 * 60 * 60
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
@@ -312,6 +317,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     if env_bool("BEHIND_PROXY", True):
         # nginx terminates TLS and sets X-Forwarded-Proto (docs/deployment.md).
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -112,6 +112,7 @@ class Cluster:
         # Production shape: the page cache on a Redis shared by web processes and workers.
         self.env["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
         self.env["CACHE_KEY_PREFIX"] = f"ops-test-{os.getpid()}-{time.time_ns()}"
+        self.env["PAGE_CACHE_HEADER"] = "1"  # the tests read X-Page-Cache
         self.processes: list[subprocess.Popen] = []
         self.servers: dict[int, subprocess.Popen] = {}
         self.workers: dict[str, subprocess.Popen] = {}

@@ -72,3 +72,17 @@ def test_images_from_the_portal_itself_are_kept():
     assert '<img src="/static/img/logo.png" alt="Logo">' in render_markdown(
         "![Logo](/static/img/logo.png)"
     )
+
+
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/static/../media/anlagen/intern.pdf",
+        "/static/%2e%2e/admin/",
+        "/static/..%2f..%2fmedia/x.png",
+        "/static\\..\\media\\x.png",
+    ],
+)
+def test_images_that_climb_out_of_the_static_files_are_dropped(src):
+    html = render_markdown(f"![x]({src})")
+    assert "<img" not in html or "src=" not in html, html

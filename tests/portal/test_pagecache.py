@@ -310,3 +310,15 @@ def test_the_total_behind_a_pager_is_counted_once_per_version(client):
     MotionFactory(registered=True)
     assert count_queries(client, "/antraege/?seite=2") == 1
     assert pagecache.Paginator(Motion.objects.published(), 20).count == 26
+
+
+def test_outsiders_are_not_told_the_cache_state_unless_it_is_turned_on(
+    client, settings, registered
+):
+    settings.PAGE_CACHE_HEADER = False
+    url = registered.get_absolute_url()
+    get(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        second = get(client, url)
+    assert len(queries) == 0, "the second answer should come from the cache"
+    assert HEADER not in second

@@ -128,3 +128,13 @@ def test_workspace_links_the_kpr_office_pages_for_its_staff(client_as):
 def test_workspace_hides_the_kpr_office_pages_from_council_members(client_as):
     html = client_as("council_member").get("/arbeitsbereich/").content.decode()
     assert "/arbeitsbereich/praeventionsrat/" not in html
+
+
+@pytest.mark.django_db
+def test_pages_for_a_logged_in_person_are_private_and_not_stored(client, make_user):
+    assert "private" not in client.get("/").get("Cache-Control", "")
+    client.force_login(make_user("council_member"))
+    for url in ("/", "/arbeitsbereich/"):
+        cache_control = client.get(url)["Cache-Control"]
+        assert "private" in cache_control and "no-store" in cache_control, url
+        assert "public" not in cache_control

@@ -3,7 +3,9 @@
 import base64
 import http.server
 import io
+import re
 import threading
+import zlib
 
 import pytest
 from PIL import Image
@@ -133,3 +135,18 @@ def test_a_report_with_hostile_images_renders_without_touching_them(local_server
     # the sanitiser left no fetchable reference; the fetcher would have refused them anyway
     assert 'src="file:' not in report.published_html
     assert f'src="{base}' not in report.published_html
+
+
+def test_relative_links_in_a_pdf_lead_to_the_portal(settings):
+    """A link to a motion in a report's text must work in the PDF, not lead to a dummy host."""
+    pdf = html_to_pdf(
+        '<html lang="de"><head><title>T</title></head>'
+        '<body><p><a href="/antraege/ba-044-2020/">Antrag</a></p></body></html>'
+    )
+    objects = b"".join(
+        zlib.decompress(stream)
+        for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S)
+        if stream.startswith(b"x")  # zlib streams; fonts and images may be otherwise encoded
+    )
+    expected = settings.PORTAL_BASE_URL.rstrip("/") + "/antraege/ba-044-2020/"
+    assert f"/URI ({expected})".encode() in objects

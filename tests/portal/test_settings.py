@@ -74,7 +74,7 @@ def test_production_serves_static_files_with_hashed_compressed_names():
         "print(settings.STORAGES['staticfiles']['BACKEND'], "
         "'whitenoise.middleware.WhiteNoiseMiddleware' in settings.MIDDLEWARE)"
     )
-    result = manage("shell", "-c", code, **PRODUCTION)
+    result = manage("shell", "--no-imports", "-c", code, **PRODUCTION)
     assert result.stdout.strip().splitlines()[-1].split() == [
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
         "True",
@@ -135,3 +135,12 @@ def test_an_unknown_log_format_is_refused():
     result = manage("check", LOG_FORMAT="xml")
     assert result.returncode != 0
     assert "LOG_FORMAT must be 'plain' or 'json'" in result.stderr
+
+
+def test_production_cookies_are_secure_and_the_cache_state_is_not_told():
+    code = (
+        "from django.conf import settings as s; "
+        "print(s.LANGUAGE_COOKIE_SECURE, s.LANGUAGE_COOKIE_HTTPONLY, s.PAGE_CACHE_HEADER)"
+    )
+    result = manage("shell", "--no-imports", "-c", code, **PRODUCTION)
+    assert result.stdout.split() == ["True", "True", "False"], result.stderr
