@@ -36,9 +36,7 @@ def client_address(request: HttpRequest) -> str:
     count = settings.PROXY_COUNT
     if count <= 0:
         return remote
-    forwarded = [
-        entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    ]
+    forwarded = [entry.strip() for entry in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [entry for entry in forwarded if entry]
     if len(forwarded) < count:
         return remote  # not every proxy took part: the nearest address is all we know

@@ -100,7 +100,8 @@ def _meetings() -> QuerySet:
 def _files() -> QuerySet:
     public_meeting_ids = Meeting.objects.public().values("pk")
     return (
-        Attachment.all_objects.public().filter(meetings__in=public_meeting_ids)
+        Attachment.all_objects.public()
+        .filter(meetings__in=public_meeting_ids)
         .distinct()
         .prefetch_related(_public_meetings())
     )
