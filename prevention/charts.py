@@ -1,6 +1,7 @@
-"""Server-side SVG charts: bar, line (with the ASSKomm marker), scatter.
+"""The chart engine: server-side SVG bar, grouped column, line (with a date marker) and scatter
+charts. What the portal draws with it (indicator and funding figures) is in prevention/figures.py.
 
-A small module of our own instead of a plotting library: the three chart types need about 300
+A small module of our own instead of a plotting library: the four chart types need about 400
 lines, matplotlib or pygal would add a large dependency (and pygal's output relies on
 JavaScript for its tooltips), and owning the markup lets every chart carry exactly what
 accessibility and the CSP need: `role="img"`, `<title>` and `<desc>` referenced by
@@ -21,9 +22,9 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+
+from portal import formats
 
 SVG_NS = "http://www.w3.org/2000/svg"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -33,15 +34,9 @@ GRID = "#d0d4d8"
 BAR = "#2f6690"
 HIGHLIGHT = "#b3541e"
 CITY = "#4d4d4d"
+# Column colours of a grouped chart, in series order; each keeps 3:1 against the white ground.
+SERIES_COLOURS = ("#5b8fc7", BAR, HIGHLIGHT)
 CACHE_SECONDS = 24 * 3600
-ASSKOMM_START = date(2019, 2, 6)
-
-
-def format_number(value: Decimal | float | int | None, places: int = 0) -> str:
-    """German (or English) number with grouping: 27.012,5. None -> empty string."""
-    if value is None:
-        return ""
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 @dataclass(frozen=True)
@@ -50,6 +45,15 @@ class Bar:
     value: float | None  # None: no bar (missing or withheld); `display` says which
     display: str
     highlight: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """One group of a column chart (a year): a value and its displayed text per series."""
+
+    label: str
+    values: tuple[float, ...]
+    displays: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ def nice_ticks(maximum: float, count: int = 5) -> list[float]:
 
 def _tick_label(value: float) -> str:
     places = 0 if float(value).is_integer() else 1
-    return format_number(Decimal(str(value)), places)
+    return formats.number(Decimal(str(value)), places)
 
 
 def _svg(chart_id: str, width: int, height: int, title: str, desc: str) -> ET.Element:
@@ -132,6 +136,19 @@ def _line(parent, x1, y1, x2, y2, stroke, **attrs) -> ET.Element:
             **attrs,
         },
     )
+
+
+def _value_grid(svg, ticks: list[float], y_of, left: float, right: float) -> None:
+    """Horizontal grid lines with their labels left of the plot (the value axis)."""
+    for tick in ticks:
+        _line(svg, left, y_of(tick), right, y_of(tick), GRID)
+        _text(
+            svg,
+            left - 6,
+            y_of(tick) + 4,
+            _tick_label(tick),
+            **{"text-anchor": "end", "fill": MUTED},
+        )
 
 
 def _serialize(svg: ET.Element) -> SafeString:
@@ -196,6 +213,69 @@ def bar_chart(
     return _serialize(svg)
 
 
+def column_chart(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    series: tuple[str, ...],
+    groups: tuple[Group, ...],
+    axis_label: str,
+) -> SafeString:
+    """Vertical columns grouped side by side (one colour per series, a legend on top); every
+    column has a tooltip title with its group, series and displayed value."""
+    width, height = 640, 300
+    left, right, top, bottom = 72, 20, 56, 32
+    plot_width, plot_height = width - left - right, height - top - bottom
+    ticks = nice_ticks(max((value for group in groups for value in group.values), default=0))
+    svg = _svg(chart_id, width, height, title, desc)
+
+    def y_of(value: float) -> float:
+        return top + plot_height - value / ticks[-1] * plot_height
+
+    _value_grid(svg, ticks, y_of, left, width - right)
+    _text(svg, left, 14, axis_label, fill=MUTED)
+    legend_x = left
+    colours = [SERIES_COLOURS[index % len(SERIES_COLOURS)] for index in range(len(series))]
+    for name, colour in zip(series, colours, strict=True):
+        ET.SubElement(
+            svg,
+            "rect",
+            {"x": str(legend_x), "y": "24", "width": "12", "height": "12", "fill": colour},
+        )
+        label = _text(svg, legend_x + 18, 34, name)
+        legend_x += 34 + 7 * len(label.text)
+    band = plot_width / max(len(groups), 1)
+    column = min(24.0, band * 0.8 / max(len(series), 1))
+    for index, group in enumerate(groups):
+        x0 = left + index * band + (band - column * len(series)) / 2
+        _text(
+            svg,
+            x0 + column * len(series) / 2,
+            height - bottom + 18,
+            group.label,
+            **{"text-anchor": "middle"},
+        )
+        for offset, (name, value, display) in enumerate(
+            zip(series, group.values, group.displays, strict=True)
+        ):
+            cell = ET.SubElement(svg, "g")
+            ET.SubElement(cell, "title").text = f"{group.label}, {name}: {display}"
+            ET.SubElement(
+                cell,
+                "rect",
+                {
+                    "x": f"{x0 + offset * column:.1f}",
+                    "y": f"{y_of(value):.1f}",
+                    "width": f"{column - 1:.1f}",
+                    "height": f"{top + plot_height - y_of(value):.1f}",
+                    "fill": colours[offset],
+                },
+            )
+    _line(svg, left, top + plot_height, width - right, top + plot_height, TEXT)
+    return _serialize(svg)
+
+
 def line_chart(
     *,
     chart_id: str,
@@ -224,15 +304,7 @@ def line_chart(
     def y_of(value: float) -> float:
         return top + plot_height - value / ticks[-1] * plot_height
 
-    for tick in ticks:
-        _line(svg, left, y_of(tick), width - right, y_of(tick), GRID)
-        _text(
-            svg,
-            left - 6,
-            y_of(tick) + 4,
-            _tick_label(tick),
-            **{"text-anchor": "end", "fill": MUTED},
-        )
+    _value_grid(svg, ticks, y_of, left, width - right)
     _text(svg, left, 14, axis_label, fill=MUTED)
     _line(svg, left, top + plot_height, width - right, top + plot_height, TEXT)
     step = max(1, math.ceil(len(range(first, last)) / 12))
@@ -332,15 +404,7 @@ def scatter_chart(
             _tick_label(tick),
             **{"text-anchor": "middle", "fill": MUTED},
         )
-    for tick in y_ticks:
-        _line(svg, left, y_of(tick), width - right, y_of(tick), GRID)
-        _text(
-            svg,
-            left - 6,
-            y_of(tick) + 4,
-            _tick_label(tick),
-            **{"text-anchor": "end", "fill": MUTED},
-        )
+    _value_grid(svg, y_ticks, y_of, left, width - right)
     _line(svg, left, top + plot_height, width - right, top + plot_height, TEXT)
     _line(svg, left, top, left, top + plot_height, TEXT)
     _text(svg, left + plot_width / 2, height - 12, x_label, **{"text-anchor": "middle"})
@@ -372,7 +436,12 @@ def scatter_chart(
     return _serialize(svg)
 
 
-CHARTS = {"bar": bar_chart, "line": line_chart, "scatter": scatter_chart}
+CHARTS = {
+    "bar": bar_chart,
+    "column": column_chart,
+    "line": line_chart,
+    "scatter": scatter_chart,
+}
 
 
 def render(kind: str, **spec) -> SafeString:
@@ -385,247 +454,3 @@ def render(kind: str, **spec) -> SafeString:
         svg = str(CHARTS[kind](**spec))
         cache.set(key, svg, CACHE_SECONDS)
     return mark_safe(svg)  # produced above from escaped ElementTree
-
-
-# --- the portal's charts, built from prevention.stats objects --------------------------------
-
-
-def measure_label(indicator) -> str:
-    if indicator.per_100k:
-        return gettext("Häufigkeitszahl (Fälle je 100.000 Einwohner)")
-    return f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
-
-
-def measure_places(indicator) -> int:
-    if indicator.per_100k or indicator.kind == indicator.Kind.COUNT:
-        return 0
-    return 2 if indicator.kind == indicator.Kind.SCORE else 1
-
-
-def format_measure(value, indicator) -> str:
-    """A measure (value or Häufigkeitszahl) with the indicator's decimal places."""
-    return format_number(value, measure_places(indicator))
-
-
-def table_summary(table) -> str:
-    """One sentence on a stats.DistrictTable: highest, lowest, city."""
-    indicator = table.indicator
-    shown = [row for row in table.rows if row.figure.measure is not None]
-    if not shown:
-        return gettext("Für %(year)s liegen keine veröffentlichten Werte vor.") % {
-            "year": table.year
-        }
-    high = max(shown, key=lambda row: row.figure.measure)
-    low = min(shown, key=lambda row: row.figure.measure)
-    sentence = gettext(
-        "%(year)s hatte %(high)s mit %(high_value)s den höchsten und %(low)s mit "
-        "%(low_value)s den niedrigsten Wert – %(measure)s"
-    ) % {
-        "year": table.year,
-        "high": high.district.name,
-        "high_value": format_measure(high.figure.measure, indicator),
-        "low": low.district.name,
-        "low_value": format_measure(low.figure.measure, indicator),
-        "measure": measure_label(indicator),
-    }
-    if table.reference and table.reference.measure is not None:
-        sentence += gettext("; %(label)s: %(value)s") % {
-            "label": table.reference.label,
-            "value": format_measure(table.reference.measure, indicator),
-        }
-    return sentence + "."
-
-
-def table_bar_chart(table, *, chart_id: str, highlight: str | None = None) -> SafeString:
-    indicator = table.indicator
-    bars = tuple(
-        Bar(
-            row.district.name,
-            float(row.figure.measure) if row.figure.measure is not None else None,
-            format_measure(row.figure.measure, indicator)
-            if row.figure.measure is not None
-            else ("." if row.figure.withheld else "–"),
-            highlight=row.district.slug == highlight,
-        )
-        for row in table.rows
-    )
-    reference = None
-    if table.reference and table.reference.measure is not None:
-        reference = (
-            f"{table.reference.label}: {format_measure(table.reference.measure, indicator)}",
-            float(table.reference.measure),
-        )
-    return render(
-        "bar",
-        chart_id=chart_id,
-        title=gettext("%(indicator)s %(year)s nach Stadtteilen")
-        % {"indicator": indicator.name, "year": table.year},
-        desc=table_summary(table),
-        bars=bars,
-        axis_label=measure_label(indicator),
-        reference=reference,
-    )
-
-
-def trend_summary(trend) -> str:
-    indicator = trend.indicator
-    shown = [figure for figure in trend.figures if figure.measure is not None]
-    if not shown:
-        return gettext("Für %(district)s liegen keine veröffentlichten Werte vor.") % {
-            "district": trend.district.name
-        }
-    first, last = shown[0], shown[-1]
-    sentence = gettext(
-        "%(district)s: %(first_year)s %(first)s, %(last_year)s %(last)s – %(measure)s"
-    ) % {
-        "district": trend.district.name,
-        "first_year": first.year,
-        "first": format_measure(first.measure, indicator),
-        "last_year": last.year,
-        "last": format_measure(last.measure, indicator),
-        "measure": measure_label(indicator),
-    }
-    if trend.change_baseline and trend.change_baseline.percent is not None:
-        sentence += gettext(", %(percent)s %% gegenüber %(year)s") % {
-            "percent": format_number(trend.change_baseline.percent, 1),
-            "year": trend.baseline_year,
-        }
-    city = next((f for f in reversed(trend.city) if f.measure is not None), None)
-    if city is not None:
-        sentence += gettext("; Stadt gesamt %(year)s: %(value)s") % {
-            "year": city.year,
-            "value": format_measure(city.measure, indicator),
-        }
-    return sentence + "."
-
-
-def trend_line_chart(trend, *, chart_id: str) -> SafeString:
-    def points(figures):
-        return tuple(
-            (figure.year, float(figure.measure) if figure.measure is not None else None)
-            for figure in figures
-        )
-
-    series = [Series(trend.district.name, points(trend.figures))]
-    if any(figure.measure is not None for figure in trend.city):
-        series.append(Series(gettext("Stadt gesamt"), points(trend.city), dashed=True))
-    return render(
-        "line",
-        chart_id=chart_id,
-        title=gettext("%(indicator)s in %(district)s seit %(year)s")
-        % {
-            "indicator": trend.indicator.name,
-            "district": trend.district.name,
-            "year": trend.figures[0].year,
-        },
-        desc=trend_summary(trend),
-        series=tuple(series),
-        axis_label=measure_label(trend.indicator),
-        marker=(ASSKOMM_START, gettext("ASSKomm-Start 06.02.2019")),
-    )
-
-
-def city_summary(indicator, figures) -> str:
-    shown = [figure for figure in figures if figure.measure is not None]
-    if not shown:
-        return gettext("Für die Stadt gesamt liegen keine Werte vor.")
-    return gettext(
-        "Stadt gesamt: %(first_year)s %(first)s, %(last_year)s %(last)s – %(measure)s."
-    ) % {
-        "first_year": shown[0].year,
-        "first": format_measure(shown[0].measure, indicator),
-        "last_year": shown[-1].year,
-        "last": format_measure(shown[-1].measure, indicator),
-        "measure": measure_label(indicator),
-    }
-
-
-def city_line_chart(indicator, figures, *, chart_id: str) -> SafeString:
-    """The city's trend of one indicator (the indicator page)."""
-    desc = city_summary(indicator, figures)
-    return render(
-        "line",
-        chart_id=chart_id,
-        title=gettext("%(indicator)s, Stadt gesamt") % {"indicator": indicator.name},
-        desc=desc,
-        series=(
-            Series(
-                gettext("Stadt gesamt"),
-                tuple(
-                    (f.year, float(f.measure) if f.measure is not None else None) for f in figures
-                ),
-            ),
-        ),
-        axis_label=measure_label(indicator),
-        marker=(ASSKOMM_START, gettext("ASSKomm-Start 06.02.2019")),
-    )
-
-
-def correlation(pairs: list[tuple[float, float]]) -> float | None:
-    """Pearson's r, None for fewer than three points or no spread."""
-    if len(pairs) < 3:
-        return None
-    n = len(pairs)
-    mean_x = sum(x for x, _y in pairs) / n
-    mean_y = sum(y for _x, y in pairs) / n
-    cov = sum((x - mean_x) * (y - mean_y) for x, y in pairs)
-    var_x = sum((x - mean_x) ** 2 for x, _y in pairs)
-    var_y = sum((y - mean_y) ** 2 for _x, y in pairs)
-    if not var_x or not var_y:
-        return None
-    return cov / math.sqrt(var_x * var_y)
-
-
-def comparison_summary(comparison) -> str:
-    pairs = [(float(p.crime.measure), float(p.safety.measure)) for p in comparison.points]
-    r = correlation(pairs)
-    if r is None:
-        return gettext("Für %(year)s liegen zu wenige Stadtteile mit beiden Werten vor.") % {
-            "year": comparison.year
-        }
-    if r <= -0.5:
-        text = gettext(
-            "%(year)s fühlten sich in Stadtteilen mit mehr registrierten Straftaten je "
-            "Einwohner deutlich weniger Menschen nachts sicher"
-        )
-    elif r >= 0.5:
-        text = gettext(
-            "%(year)s fühlten sich in Stadtteilen mit mehr registrierten Straftaten je "
-            "Einwohner eher mehr Menschen nachts sicher"
-        )
-    else:
-        text = gettext(
-            "%(year)s hing das Sicherheitsgefühl nachts kaum mit der Zahl registrierter "
-            "Straftaten je Einwohner zusammen"
-        )
-    return (text % {"year": comparison.year}) + gettext(
-        " (Korrelation r = %(r)s, %(count)s Stadtteile)."
-    ) % {"r": format_number(Decimal(str(round(r, 2))), 2), "count": len(pairs)}
-
-
-def comparison_scatter(comparison, *, chart_id: str, highlight: str | None = None) -> SafeString:
-    crime, safety = comparison.crime_indicator, comparison.safety_indicator
-    ranked = sorted(comparison.points, key=lambda p: p.crime.measure, reverse=True)
-    labelled = {p.district.slug for p in ranked[:3]} | ({highlight} if highlight else set())
-    points = tuple(
-        Point(
-            p.district.name,
-            float(p.crime.measure),
-            float(p.safety.measure),
-            f"{p.district.name}: {format_measure(p.crime.measure, crime)} / "
-            f"{format_measure(p.safety.measure, safety)} %",
-            highlight=p.district.slug in labelled,
-        )
-        for p in comparison.points
-    )
-    return render(
-        "scatter",
-        chart_id=chart_id,
-        title=gettext("Sicherheitsgefühl und registrierte Straftaten %(year)s")
-        % {"year": comparison.year},
-        desc=comparison_summary(comparison),
-        points=points,
-        x_label=gettext("Straftaten insgesamt je 100.000 Einwohner (Häufigkeitszahl)"),
-        y_label=gettext("Anteil „nachts sicher“ in %"),
-        y_max=100 if safety.kind == safety.Kind.PERCENT else None,
-    )

@@ -1,30 +1,63 @@
-"""Forms of the Kommunaler Präventionsrat's staff pages (issue 4). They only validate; the
-services in prevention/services.py write."""
+"""Forms of the prevention app's staff pages: the KPR's meetings, measures and master data
+(issue 4) and the indicator upload (issue 5). They only validate; the services in
+prevention/services.py write, taking what `field_values()` and `formset_rows()` hand them."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 from django.db.models import Q
-from django.forms import BaseInlineFormSet, inlineformset_factory, modelformset_factory
+from django.forms import (
+    BaseFormSet,
+    BaseInlineFormSet,
+    ModelForm,
+    inlineformset_factory,
+    modelformset_factory,
+)
 from django.utils.translation import gettext_lazy as _
 
+from portal import formats
+from portal.concurrency import VersionField
 from portal.models import AgendaItem, Meeting, Membership, Organization
 from portal.uploads import check_upload
+from prevention.importers import MAX_FILE_BYTES
 from prevention.models import Attendance, Funding, Measure, PreventionCouncil
 from prevention.models.council import council_organizations_q
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
-class VersionField(forms.CharField):
-    """Hidden edit token (the row's modification time when the form was loaded)."""
+# --- what the services take ------------------------------------------------------------------
 
-    widget = forms.HiddenInput
 
-    def __init__(self, **kwargs):
-        super().__init__(required=False, **kwargs)
+def field_values(form: ModelForm) -> dict[str, Any]:
+    """The cleaned values of a model form's own fields (without its version)."""
+    return {
+        name: form.cleaned_data[name] for name in form._meta.fields if name in form.cleaned_data
+    }
+
+
+def formset_rows(formset: BaseFormSet, *, with_unchanged: bool = False) -> list[dict[str, Any]]:
+    """The rows a valid model formset asks to write, each with "id" (the existing row's pk or
+    None). Unchanged rows are left out unless `with_unchanged` (the agenda renumbers them all)."""
+    deleted = formset.deleted_forms
+    return [
+        {"id": form.instance.pk, **field_values(form)}
+        for form in formset.forms
+        if form.cleaned_data
+        and form not in deleted
+        and (form.has_changed() or (with_unchanged and form.instance.pk))
+    ]
+
+
+def formset_removed(formset: BaseFormSet) -> list[int]:
+    """The pks of the existing rows a valid model formset asks to remove."""
+    return [form.instance.pk for form in formset.deleted_forms if form.instance.pk]
+
+
+# --- meetings --------------------------------------------------------------------------------
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -107,6 +140,8 @@ class MinutesForm(forms.Form):
 class AttendanceForm(forms.Form):
     """One choice per membership of the meeting's body."""
 
+    version = VersionField()
+
     def __init__(self, *args, memberships, current: dict[int, str], **kwargs):
         super().__init__(*args, **kwargs)
         choices = [("", _("– nicht erfasst –")), *Attendance.Status.choices]
@@ -153,6 +188,22 @@ class AttachmentForm(forms.Form):
         upload = self.cleaned_data["file"]
         check_upload(upload)
         return upload
+
+
+class AttachmentChangeForm(forms.Form):
+    """The buttons beside an attachment: which one, and what to do with it."""
+
+    anlage = forms.IntegerField()
+    aktion = forms.ChoiceField(
+        choices=[
+            ("publish", _("veröffentlichen")),
+            ("unpublish", _("nicht mehr veröffentlichen")),
+            ("remove", _("entfernen")),
+        ]
+    )
+
+
+# --- measures and the council's master data --------------------------------------------------
 
 
 class MeasureForm(forms.ModelForm):
@@ -231,17 +282,13 @@ class FundingForm(forms.ModelForm):
                     "betragen; der Eigenanteil muss mindestens 10 %% sein. Bei diesem "
                     "Eigenanteil sind höchstens %(max)s Euro Förderung möglich."
                 )
-                % {"max": _euro(own_share * 9)},
+                % {"max": formats.number(own_share * 9, 2)},
             )
         if requested is not None and granted is not None and granted > requested:
             self.add_error(
                 "granted", _("Es kann nicht mehr bewilligt werden, als beantragt wurde.")
             )
         return cleaned
-
-
-def _euro(amount) -> str:
-    return f"{amount:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
 class BaseFundingFormSet(BaseInlineFormSet):
@@ -356,3 +403,30 @@ class WorkingGroupForm(forms.ModelForm):
 WorkingGroupFormSet = modelformset_factory(
     Organization, form=WorkingGroupForm, extra=2, can_delete=True
 )
+
+
+# --- indicators --------------------------------------------------------------------------------
+
+
+class IndicatorImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV-Datei"),
+        help_text=_(
+            "Spalten district, indicator, period, value und optional note; Trennzeichen "
+            "Semikolon oder Komma; UTF-8 oder Windows-1252. Höchstens 10 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _("Die Datei ist größer als %(mb)s MB."), params={"mb": MAX_FILE_BYTES // 2**20}
+            )
+        if not upload.name.lower().endswith((".csv", ".txt")):
+            raise forms.ValidationError(
+                _("Bitte eine CSV-Datei hochladen (Endung .csv oder .txt).")
+            )
+        self.cleaned_data["data"] = upload.read()
+        return upload

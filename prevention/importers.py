@@ -7,10 +7,11 @@ District by number (`01`, `1`), by name (`Schloßchemnitz`, `Schlosschemnitz`) o
 (`01 Zentrum`); the whole city as `Stadt`, `Chemnitz`, `Gesamtstadt` or `00`. Period `2019` or
 `2019-Q1`.
 
-Any problem refuses the whole file with German messages that name the line. `plan_import()`
-only reads; `import_batch_preview()` records the upload with its preview, and
+Any problem refuses the whole file with German messages that name the line. This module only
+reads: `plan_import()` parses a file and decides per row what it would do. The writes are
+services (prevention/services.py): `import_batch_preview()` records the upload with its preview,
 `import_batch_confirm()` re-reads the stored bytes and applies exactly the previewed plan.
-`manage.py import_indicators` and the staff upload page both go through these functions.
+`manage.py import_indicators` and the staff upload page both go through them.
 """
 
 from __future__ import annotations
@@ -22,25 +23,15 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from portal import roles
-from prevention.models import (
-    District,
-    ImportBatch,
-    Indicator,
-    IndicatorValue,
-    IndicatorValueRevision,
-)
+from prevention.models import District, Indicator, IndicatorValue
 from prevention.models.districts import GERMAN_LETTERS
 from prevention.models.indicators import period_label
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_PROBLEMS_STORED = 1000
 DECIMAL_PLACES = 3
 CITY_NAMES = {"stadt", "chemnitz", "stadtchemnitz", "gesamtstadt", "gesamt", "00", "0"}
 COLUMNS = {
@@ -500,135 +491,3 @@ def plan_import(data: bytes) -> ImportPlan:
     if plan.ok:
         _decide(plan)
     return plan
-
-
-# --- writing (services) --------------------------------------------------------------------
-
-
-def _check_office(user) -> None:
-    if user is not None and not user.has_role(roles.PREVENTION_OFFICE):
-        raise PermissionDenied(_("Nur die Geschäftsstelle des KPR darf Kennzahlen importieren."))
-
-
-def _record(batch: ImportBatch, plan: ImportPlan) -> None:
-    batch.encoding = plan.encoding
-    batch.rows_total = len(plan.rows)
-    batch.rows_new = plan.count(Action.NEW)
-    batch.rows_changed = plan.count(Action.CHANGED)
-    batch.rows_unchanged = plan.count(Action.UNCHANGED)
-    batch.errors = [str(problem) for problem in plan.problems[:MAX_PROBLEMS_STORED]]
-    if len(plan.problems) > MAX_PROBLEMS_STORED:
-        rest = len(plan.problems) - MAX_PROBLEMS_STORED
-        batch.errors.append(
-            ngettext("… und %(count)s weiteres Problem.", "… und %(count)s weitere Probleme.", rest)
-            % {"count": rest}
-        )
-    batch.plan_sha256 = plan.digest() if plan.ok else ""
-    if not plan.ok:
-        batch.status = ImportBatch.Status.REFUSED
-
-
-@transaction.atomic
-def import_batch_preview(*, data: bytes, file_name: str, user) -> tuple[ImportBatch, ImportPlan]:
-    """Record an uploaded file with what it would change (status preview) or its problems
-    (status refused). Changes no indicator value."""
-    _check_office(user)
-    batch = ImportBatch(
-        user=user,
-        file_name=file_name[:255],
-        sha256=hashlib.sha256(data).hexdigest(),
-        content=data,
-    )
-    plan = plan_import(data)
-    _record(batch, plan)
-    batch.save()
-    return batch, plan
-
-
-@transaction.atomic
-def import_batch_confirm(*, batch: ImportBatch, user) -> ImportPlan:
-    """Apply a previewed file. Re-reads the stored bytes and refuses when the result would
-    differ from the preview (someone imported or edited in between)."""
-    _check_office(user)
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-    if batch.status != ImportBatch.Status.PREVIEW:
-        raise ValidationError(
-            _("Dieser Import ist schon abgeschlossen (%(status)s).")
-            % {"status": batch.get_status_display()}
-        )
-    data = bytes(batch.content)
-    if hashlib.sha256(data).hexdigest() != batch.sha256:
-        raise ValidationError(_("Die gespeicherte Datei stimmt nicht mit ihrer Prüfsumme überein."))
-    plan = plan_import(data)
-    if not plan.ok or plan.digest() != batch.plan_sha256:
-        raise ValidationError(
-            _(
-                "Die Kennzahlen haben sich seit der Vorschau geändert. Bitte laden Sie die Datei "
-                "erneut hoch und prüfen Sie die neue Vorschau."
-            )
-        )
-    _apply(plan, batch)
-    return plan
-
-
-@transaction.atomic
-def import_file(
-    *, data: bytes, file_name: str, user=None, dry_run: bool = False
-) -> tuple[ImportPlan, ImportBatch | None]:
-    """Preview and apply in one step (the management command). A dry run writes nothing;
-    otherwise the batch is recorded, refused or imported."""
-    _check_office(user)
-    if dry_run:
-        return plan_import(data), None
-    batch, plan = import_batch_preview(data=data, file_name=file_name, user=user)
-    if plan.ok:
-        _apply(plan, batch)
-    return plan, batch
-
-
-def _apply(plan: ImportPlan, batch: ImportBatch) -> None:
-    now = timezone.now()
-    new = [
-        IndicatorValue(
-            indicator=row.indicator,
-            district=row.district,
-            year=row.year,
-            quarter=row.quarter,
-            value=row.value,
-            note=row.note or "",
-            batch=batch,
-        )
-        for row in plan.rows
-        if row.action == Action.NEW
-    ]
-    IndicatorValue.objects.bulk_create(new, batch_size=1000)
-    changed = [row for row in plan.rows if row.action == Action.CHANGED]
-    IndicatorValueRevision.objects.bulk_create(
-        [
-            IndicatorValueRevision(
-                indicator_value=row.existing,
-                value=row.existing.value,
-                note=row.existing.note,
-                synthetic=row.existing.synthetic,
-                batch_id=row.existing.batch_id,
-                replaced_by=batch,
-            )
-            for row in changed
-        ],
-        batch_size=1000,
-    )
-    for row in changed:
-        row.existing.value = row.value
-        if row.note is not None:
-            row.existing.note = row.note
-        row.existing.synthetic = False
-        row.existing.batch = batch
-        row.existing.modified = now
-    IndicatorValue.objects.bulk_update(
-        [row.existing for row in changed],
-        ["value", "note", "synthetic", "batch", "modified"],
-        batch_size=1000,
-    )
-    batch.status = ImportBatch.Status.IMPORTED
-    batch.imported_at = now
-    batch.save(update_fields=["status", "imported_at"])

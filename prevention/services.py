@@ -1,74 +1,94 @@
-"""Writes of the Kommunaler Präventionsrat's data (issue 4): meetings, minutes, attendance,
-attachments, measures and their funding.
+"""Writes of the prevention app: the Kommunaler Präventionsrat's meetings, minutes, attendance,
+attachments, measures with their funding, profile, members and working groups (issue 4), and
+the indicator imports (issue 5).
 
-Every edit form carries the `modified` time it was loaded with (its version). A service locks the
-row, compares the version and refuses a stale save, so a second editor never silently overwrites
-the first.
+Services take data, not forms: the views pass the forms' cleaned values, and for a formset the
+rows to write (each with "id": the existing row's pk, or None for a new one) and the pks of the
+rows to remove. Every edit of shared data is checked against the version the form showed
+(portal.concurrency), so a second editor never silently overwrites the first.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Model
-from django.forms import BaseFormSet, BaseInlineFormSet, ModelForm
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
 
-from portal import roles
-from portal.models import Attachment, Meeting, Membership, Organization, User
+from portal.concurrency import bump, check_rows, lock_and_check, stale
+from portal.models import AgendaItem, Attachment, Meeting, Membership, Organization, User
 from portal.uploads import attachment_create
-from prevention.models import Attendance, Measure, PreventionCouncil
-
-STALE_MESSAGE = gettext_lazy(
-    "Jemand anderes hat diesen Eintrag gespeichert, während Sie ihn bearbeitet haben. "
-    "Ihre Änderungen wurden nicht übernommen. Bitte laden Sie die Seite neu und "
-    "tragen Sie Ihre Änderungen erneut ein."
+from prevention import access
+from prevention.importers import Action, ImportPlan, plan_import
+from prevention.models import (
+    Attendance,
+    Funding,
+    ImportBatch,
+    IndicatorValue,
+    IndicatorValueRevision,
+    Measure,
+    PreventionCouncil,
 )
+from prevention.models.council import council_meetings, working_groups
+
+Values = Mapping[str, Any]
+MAX_PROBLEMS_STORED = 1000
 
 
-def version_of(obj: Model) -> str:
-    """The edit token of a row: its modification time, to the microsecond."""
-    return obj.modified.isoformat() if obj.pk and obj.modified else ""
+def _write(obj: Model, values: Values, **fixed: Any) -> Model:
+    """Set the values on a row, check it as the database will and save it (many-to-many values
+    after the save, when the row has its pk)."""
+    related = {}
+    for name, value in {**values, **fixed}.items():
+        if name == "id":
+            continue
+        if obj._meta.get_field(name).many_to_many:
+            related[name] = value
+        else:
+            setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    for name, value in related.items():
+        getattr(obj, name).set(value)
+    return obj
 
 
-def _check_office(user: User) -> None:
-    if not user.has_role(roles.PREVENTION_OFFICE):
-        raise PermissionDenied(_("Nur die Geschäftsstelle des Präventionsrats darf das ändern."))
+def _write_rows(
+    rows_of_parent: QuerySet,
+    rows: Sequence[Values],
+    removed: Sequence[int],
+    *,
+    soft_delete: bool = True,
+    **fixed: Any,
+) -> None:
+    """Write a formset's rows, in the order given. Only rows of `rows_of_parent` can be changed
+    or removed; a row that is gone meanwhile makes the whole save stale."""
+    wanted = {row["id"] for row in rows if row["id"]} | set(removed)
+    existing = rows_of_parent.select_for_update().in_bulk(wanted)
+    if len(existing) != len(wanted):
+        raise stale()
+    for pk in removed:
+        # Soft deletion keeps OParl's deletion stubs; funding rows are not published there.
+        if soft_delete:
+            existing[pk].soft_delete()
+        else:
+            existing[pk].delete()
+    for row in rows:
+        _write(existing[row["id"]] if row["id"] else rows_of_parent.model(), row, **fixed)
 
 
-def _lock_and_check_version(model: type[Model], pk: int, version: str | None) -> Model:
-    current = model._default_manager.select_for_update().get(pk=pk)
-    if version != version_of(current):
-        raise ValidationError(STALE_MESSAGE, code="stale")
-    return current
+# --- meetings -------------------------------------------------------------------------------
 
 
-def rows_version(queryset) -> str:
-    """Edit token of a formset's rows: changes when any row is added, edited or removed."""
-    rows = sorted(
-        (pk, modified.isoformat()) for pk, modified in queryset.values_list("pk", "modified")
-    )
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
-
-
-def _check_rows_version(queryset, version: str | None) -> None:
-    list(queryset.select_for_update().values_list("pk", flat=True))
-    if version != rows_version(queryset):
-        raise ValidationError(STALE_MESSAGE, code="stale")
-
-
-def _touch(obj: Model) -> None:
-    obj.modified = timezone.now()
-    type(obj)._default_manager.filter(pk=obj.pk).update(modified=obj.modified)
-
-
-def _agenda_sort_key(form) -> tuple[bool, int]:
-    order = form.cleaned_data.get("order")
+def _agenda_sort_key(row: Values) -> tuple[bool, int]:
+    order = row.get("order")
     return (order is None, order or 0)
 
 
@@ -76,36 +96,25 @@ def _agenda_sort_key(form) -> tuple[bool, int]:
 def meeting_save(
     *,
     user: User,
-    meeting_form: ModelForm,
-    agenda_formset: BaseInlineFormSet,
+    meeting: Meeting,
+    data: Values,
+    agenda: Sequence[Values],
+    removed: Sequence[int],
     version: str | None,
 ) -> Meeting:
-    """Save a KPR meeting and its agenda; the agenda is renumbered in the order given."""
-    _check_office(user)
-    if meeting_form.instance.pk:
-        _lock_and_check_version(Meeting, meeting_form.instance.pk, version)
-    meeting = meeting_form.save()
-    agenda_formset.instance = meeting
-    agenda_formset.save(commit=False)
-    for item in agenda_formset.deleted_objects:
-        item.soft_delete()
-    kept = [
-        form
-        for form in agenda_formset.forms
-        if form.instance.title
-        and not form.cleaned_data.get("DELETE")
-        and (form.instance.pk or form.has_changed())
-    ]
+    """Save a KPR meeting (a new one when `meeting` has no pk) and its agenda; the agenda is
+    renumbered in the order of the positions entered."""
+    access.check_changes(user)
+    if meeting.pk:
+        meeting = lock_and_check(council_meetings(), meeting.pk, version)
+    _write(meeting, data)
     # Stable sort by the order entered; rows without one go to the end, in form order.
-    kept.sort(key=_agenda_sort_key)
-    for position, form in enumerate(kept, start=1):
-        item = form.instance
-        item.meeting = meeting
-        item.order = position
-        item.number = str(position)
-        item.full_clean()
-        item.save()
-    _touch(meeting)
+    ordered = sorted(agenda, key=_agenda_sort_key)
+    numbered = [
+        {**row, "order": position, "number": str(position)}
+        for position, row in enumerate(ordered, start=1)
+    ]
+    _write_rows(AgendaItem.objects.filter(meeting=meeting), numbered, removed, meeting=meeting)
     return meeting
 
 
@@ -113,19 +122,20 @@ def meeting_save(
 def meeting_minutes_save(
     *, user: User, meeting: Meeting, minutes: str, version: str | None
 ) -> Meeting:
-    _check_office(user)
-    current = _lock_and_check_version(Meeting, meeting.pk, version)
+    access.check_changes(user)
+    current = lock_and_check(council_meetings(), meeting.pk, version)
     current.minutes = minutes
-    current.save(update_fields=["minutes", "modified"])
+    bump(current, "minutes")
     return current
 
 
 @transaction.atomic
 def meeting_attendance_save(
-    *, user: User, meeting: Meeting, statuses: dict[int, str]
+    *, user: User, meeting: Meeting, statuses: dict[int, str], version: str | None
 ) -> list[Attendance]:
     """Record attendance per membership; an empty status removes the record."""
-    _check_office(user)
+    access.check_changes(user)
+    check_rows(Attendance.objects.filter(meeting=meeting), version)
     allowed = set(
         Membership.objects.filter(organization=meeting.organization).values_list("pk", flat=True)
     )
@@ -152,7 +162,7 @@ def meeting_attachment_add(
     *, user: User, meeting: Meeting, upload: UploadedFile, name: str = "", public: bool = False
 ) -> Attachment:
     """Check the upload by content, store it and attach it to the meeting."""
-    _check_office(user)
+    access.check_changes(user)
     attachment = attachment_create(upload=upload, name=name, public=public)
     meeting.attachments.add(attachment)
     return attachment
@@ -160,10 +170,10 @@ def meeting_attachment_add(
 
 @transaction.atomic
 def meeting_attachment_change(
-    *, user: User, meeting: Meeting, attachment_id: int, action: str
+    *, user: User, meeting: Meeting, attachment_id: int | None, action: str
 ) -> Attachment:
     """Publish, unpublish or remove an attachment of a meeting."""
-    _check_office(user)
+    access.check_changes(user)
     attachment = meeting.attachments.select_for_update().filter(pk=attachment_id).first()
     if attachment is None:
         raise ValidationError(_("Diese Anlage gehört nicht zu dieser Sitzung."))
@@ -181,59 +191,201 @@ def meeting_attachment_change(
     return attachment
 
 
+# --- measures and the council's master data --------------------------------------------------
+
+
 @transaction.atomic
 def measure_save(
     *,
     user: User,
-    measure_form: ModelForm,
-    funding_formset: BaseInlineFormSet,
+    measure: Measure,
+    data: Values,
+    funding: Sequence[Values],
+    removed: Sequence[int],
     version: str | None,
 ) -> Measure:
-    """Save a measure with its districts, partners and funding rows."""
-    _check_office(user)
-    if measure_form.instance.pk:
-        _lock_and_check_version(Measure, measure_form.instance.pk, version)
-    measure = measure_form.save()
-    funding_formset.instance = measure
-    funding_formset.save()
-    _touch(measure)
+    """Save a measure (a new one when it has no pk) with its districts, partners and funding."""
+    access.check_changes(user)
+    if measure.pk:
+        measure = lock_and_check(Measure, measure.pk, version)
+    _write(measure, data)
+    _write_rows(
+        Funding.objects.filter(measure=measure),
+        funding,
+        removed,
+        soft_delete=False,
+        measure=measure,
+    )
     return measure
 
 
 @transaction.atomic
-def council_profile_save(*, user: User, form: ModelForm, version: str | None) -> PreventionCouncil:
-    _check_office(user)
-    if form.instance.pk:
-        _lock_and_check_version(PreventionCouncil, form.instance.pk, version)
-    return form.save()
+def council_profile_save(
+    *, user: User, profile: PreventionCouncil, data: Values, version: str | None
+) -> PreventionCouncil:
+    """Save the KPR's profile (a new one for the council organization when it has no pk)."""
+    access.check_changes(user)
+    if profile.pk:
+        profile = lock_and_check(PreventionCouncil, profile.pk, version)
+    return _write(profile, data)
 
 
 @transaction.atomic
 def council_memberships_save(
-    *, user: User, council: Organization, formset: BaseInlineFormSet, version: str | None
+    *,
+    user: User,
+    council: Organization,
+    rows: Sequence[Values],
+    removed: Sequence[int],
+    version: str | None,
 ) -> None:
     """Save the council's memberships; removed ones are soft-deleted (OParl keeps them)."""
-    _check_office(user)
-    _check_rows_version(Membership.objects.filter(organization=council), version)
-    for membership in formset.save(commit=False):
-        membership.organization = council
-        membership.full_clean()
-        membership.save()
-    for membership in formset.deleted_objects:
-        membership.soft_delete()
+    access.check_changes(user)
+    memberships = Membership.objects.filter(organization=council)
+    check_rows(memberships, version)
+    _write_rows(memberships, rows, removed, organization=council)
 
 
 @transaction.atomic
 def council_working_groups_save(
-    *, user: User, council: Organization, formset: BaseFormSet, version: str | None
+    *,
+    user: User,
+    council: Organization,
+    rows: Sequence[Values],
+    removed: Sequence[int],
+    version: str | None,
 ) -> None:
     """Save the council's working groups (Organizations of kind working_group under the KPR)."""
-    _check_office(user)
-    _check_rows_version(formset.get_queryset(), version)
-    for group in formset.save(commit=False):
-        group.kind = Organization.Kind.WORKING_GROUP
-        group.parent = council
-        group.full_clean()
-        group.save()
-    for group in formset.deleted_objects:
-        group.soft_delete()
+    access.check_changes(user)
+    groups = working_groups().filter(parent=council)
+    check_rows(groups, version)
+    _write_rows(groups, rows, removed, kind=Organization.Kind.WORKING_GROUP, parent=council)
+
+
+# --- indicator imports (reading and planning: prevention/importers.py) ------------------------
+
+
+def _record(batch: ImportBatch, plan: ImportPlan) -> None:
+    batch.encoding = plan.encoding
+    batch.rows_total = len(plan.rows)
+    batch.rows_new = plan.count(Action.NEW)
+    batch.rows_changed = plan.count(Action.CHANGED)
+    batch.rows_unchanged = plan.count(Action.UNCHANGED)
+    batch.errors = [str(problem) for problem in plan.problems[:MAX_PROBLEMS_STORED]]
+    if len(plan.problems) > MAX_PROBLEMS_STORED:
+        rest = len(plan.problems) - MAX_PROBLEMS_STORED
+        batch.errors.append(
+            ngettext("… und %(count)s weiteres Problem.", "… und %(count)s weitere Probleme.", rest)
+            % {"count": rest}
+        )
+    batch.plan_sha256 = plan.digest() if plan.ok else ""
+    if not plan.ok:
+        batch.status = ImportBatch.Status.REFUSED
+
+
+@transaction.atomic
+def import_batch_preview(
+    *, data: bytes, file_name: str, user: User | None
+) -> tuple[ImportBatch, ImportPlan]:
+    """Record an uploaded file with what it would change (status preview) or its problems
+    (status refused). Changes no indicator value."""
+    access.check_import(user)
+    batch = ImportBatch(
+        user=user,
+        file_name=file_name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        content=data,
+    )
+    plan = plan_import(data)
+    _record(batch, plan)
+    batch.save()
+    return batch, plan
+
+
+@transaction.atomic
+def import_batch_confirm(*, batch: ImportBatch, user: User | None) -> ImportPlan:
+    """Apply a previewed file. Re-reads the stored bytes and refuses when the result would
+    differ from the preview (someone imported or edited in between)."""
+    access.check_import(user)
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.PREVIEW:
+        raise ValidationError(
+            _("Dieser Import ist schon abgeschlossen (%(status)s).")
+            % {"status": batch.get_status_display()}
+        )
+    data = bytes(batch.content)
+    if hashlib.sha256(data).hexdigest() != batch.sha256:
+        raise ValidationError(_("Die gespeicherte Datei stimmt nicht mit ihrer Prüfsumme überein."))
+    plan = plan_import(data)
+    if not plan.ok or plan.digest() != batch.plan_sha256:
+        raise ValidationError(
+            _(
+                "Die Kennzahlen haben sich seit der Vorschau geändert. Bitte laden Sie die Datei "
+                "erneut hoch und prüfen Sie die neue Vorschau."
+            )
+        )
+    _apply(plan, batch)
+    return plan
+
+
+@transaction.atomic
+def import_file(
+    *, data: bytes, file_name: str, user: User | None = None, dry_run: bool = False
+) -> tuple[ImportPlan, ImportBatch | None]:
+    """Preview and apply in one step (the management command). A dry run writes nothing;
+    otherwise the batch is recorded, refused or imported."""
+    access.check_import(user)
+    if dry_run:
+        return plan_import(data), None
+    batch, plan = import_batch_preview(data=data, file_name=file_name, user=user)
+    if plan.ok:
+        _apply(plan, batch)
+    return plan, batch
+
+
+def _apply(plan: ImportPlan, batch: ImportBatch) -> None:
+    now = timezone.now()
+    new = [
+        IndicatorValue(
+            indicator=row.indicator,
+            district=row.district,
+            year=row.year,
+            quarter=row.quarter,
+            value=row.value,
+            note=row.note or "",
+            batch=batch,
+        )
+        for row in plan.rows
+        if row.action == Action.NEW
+    ]
+    IndicatorValue.objects.bulk_create(new, batch_size=1000)
+    changed = [row for row in plan.rows if row.action == Action.CHANGED]
+    IndicatorValueRevision.objects.bulk_create(
+        [
+            IndicatorValueRevision(
+                indicator_value=row.existing,
+                value=row.existing.value,
+                note=row.existing.note,
+                synthetic=row.existing.synthetic,
+                batch_id=row.existing.batch_id,
+                replaced_by=batch,
+            )
+            for row in changed
+        ],
+        batch_size=1000,
+    )
+    for row in changed:
+        row.existing.value = row.value
+        if row.note is not None:
+            row.existing.note = row.note
+        row.existing.synthetic = False
+        row.existing.batch = batch
+        row.existing.modified = now
+    IndicatorValue.objects.bulk_update(
+        [row.existing for row in changed],
+        ["value", "note", "synthetic", "batch", "modified"],
+        batch_size=1000,
+    )
+    batch.status = ImportBatch.Status.IMPORTED
+    batch.imported_at = now
+    batch.save(update_fields=["status", "imported_at"])

@@ -7,6 +7,7 @@ Pages, downloads, charts and (later) answer reports all go through this module:
 - `DataSet`: values and populations loaded once (`load_dataset`, a fixed number of queries
   whatever the amount of data); `figure()`, `city_reference()`, `ranking()` on top of it.
 - `district_table()`, `district_trends()`, `safety_comparison()`: ready rows for pages.
+- `correlation(pairs)`: Pearson's r, for the sentence under the safety comparison.
 
 Withholding (DESIGN §6) happens here, not in templates: a DataSet made with `reveal=False`
 (every public output) turns a count below the indicator's threshold into a Figure without value,
@@ -16,6 +17,7 @@ arithmetic on the output gives a withheld number back. Staff views pass `reveal=
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -489,3 +491,18 @@ def common_year(years: dict[int, list[int]], *indicators: Indicator, wanted: int
     if wanted in common:
         return wanted
     return max(common) if common else None
+
+
+def correlation(pairs: list[tuple[float, float]]) -> float | None:
+    """Pearson's r, None for fewer than three points or no spread."""
+    if len(pairs) < 3:
+        return None
+    n = len(pairs)
+    mean_x = sum(x for x, _y in pairs) / n
+    mean_y = sum(y for _x, y in pairs) / n
+    cov = sum((x - mean_x) * (y - mean_y) for x, y in pairs)
+    var_x = sum((x - mean_x) ** 2 for x, _y in pairs)
+    var_y = sum((y - mean_y) ** 2 for _x, y in pairs)
+    if not var_x or not var_y:
+        return None
+    return cov / math.sqrt(var_x * var_y)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prevention.views import council, indicators
+from prevention.views import council, indicators, office
 
 app_name = "prevention"
 
@@ -12,10 +12,10 @@ urlpatterns = [
     path("kennzahlen/<indicator_key:key>/", indicators.indicator_detail, name="indicator_detail"),
     path("kennzahlen/<indicator_key:key>.csv", indicators.indicator_csv, name="indicator_csv"),
     path("kennzahlen/<indicator_key:key>.json", indicators.indicator_json, name="indicator_json"),
-    path("arbeitsbereich/kennzahlen/import/", indicators.indicator_import, name="indicator_import"),
+    path("arbeitsbereich/kennzahlen/import/", office.indicator_import, name="indicator_import"),
     path(
         "arbeitsbereich/kennzahlen/import/<int:pk>/",
-        indicators.indicator_import_preview,
+        office.indicator_import_preview,
         name="indicator_import_preview",
     ),
     # --- prevention council (issue 4) ---
@@ -28,54 +28,54 @@ urlpatterns = [
         council.meeting_attachment,
         name="meeting_attachment",
     ),
-    path("arbeitsbereich/praeventionsrat/", council.office_index, name="office_index"),
-    path("arbeitsbereich/praeventionsrat/profil/", council.office_profile, name="office_profile"),
+    path("arbeitsbereich/praeventionsrat/", office.office_index, name="office_index"),
+    path("arbeitsbereich/praeventionsrat/profil/", office.office_profile, name="office_profile"),
     path(
-        "arbeitsbereich/praeventionsrat/mitglieder/", council.office_members, name="office_members"
+        "arbeitsbereich/praeventionsrat/mitglieder/", office.office_members, name="office_members"
     ),
     path(
         "arbeitsbereich/praeventionsrat/arbeitsgruppen/",
-        council.office_working_groups,
+        office.office_working_groups,
         name="office_working_groups",
     ),
     path(
         "arbeitsbereich/praeventionsrat/sitzungen/neu/",
-        council.office_meeting_edit,
+        office.office_meeting_edit,
         name="office_meeting_create",
     ),
     path(
         "arbeitsbereich/praeventionsrat/sitzungen/<int:pk>/",
-        council.office_meeting_edit,
+        office.office_meeting_edit,
         name="office_meeting_edit",
     ),
     path(
         "arbeitsbereich/praeventionsrat/sitzungen/<int:pk>/niederschrift/",
-        council.office_meeting_minutes,
+        office.office_meeting_minutes,
         name="office_meeting_minutes",
     ),
     path(
         "arbeitsbereich/praeventionsrat/sitzungen/<int:pk>/anwesenheit/",
-        council.office_meeting_attendance,
+        office.office_meeting_attendance,
         name="office_meeting_attendance",
     ),
     path(
         "arbeitsbereich/praeventionsrat/sitzungen/<int:pk>/anlagen/",
-        council.office_meeting_attachments,
+        office.office_meeting_attachments,
         name="office_meeting_attachments",
     ),
     path(
         "arbeitsbereich/praeventionsrat/sitzungen/<int:pk>/anlagen/<int:attachment_pk>/",
-        council.office_attachment,
+        office.office_attachment,
         name="office_attachment",
     ),
     path(
         "arbeitsbereich/praeventionsrat/massnahmen/neu/",
-        council.office_measure_edit,
+        office.office_measure_edit,
         name="office_measure_create",
     ),
     path(
         "arbeitsbereich/praeventionsrat/massnahmen/<int:pk>/",
-        council.office_measure_edit,
+        office.office_measure_edit,
         name="office_measure_edit",
     ),
 ]

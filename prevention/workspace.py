@@ -3,10 +3,10 @@
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 
-from portal import roles
+from prevention.access import is_office
 
 
 def section(request: HttpRequest) -> str:
-    if not request.user.has_role(roles.PREVENTION_OFFICE):
+    if not is_office(request.user):
         return ""
     return render_to_string("prevention/_workspace_sections.html", request=request)

@@ -118,7 +118,7 @@ def council_meetings():
 
 
 def public_council_meetings():
-    return council_meetings().filter(public=True, organization__deleted=False)
+    return council_meetings().public().filter(organization__deleted=False)
 
 
 def working_groups():
@@ -146,6 +146,8 @@ class Attendance(models.Model):
         related_name="attendance",
     )
     status = models.CharField(_("Anwesenheit"), max_length=10, choices=Status.choices)
+    # The attendance form's version (portal.concurrency.rows_version) is built from this.
+    modified = models.DateTimeField(_("geändert"), auto_now=True)
 
     class Meta:
         verbose_name = _("Anwesenheit")
@@ -267,6 +269,17 @@ class FundingQuerySet(models.QuerySet):
             row["granted_percent"] = _percent(row["granted_sum"], total)
             row["own_share_percent"] = _percent(row["own_share_sum"], total)
         return rows
+
+
+def funding_totals(rows: list[dict]) -> dict:
+    """The sum line under `by_year_and_source()` rows, with the same percentages."""
+    totals = {
+        key: sum((row[key] for row in rows), Decimal("0"))
+        for key in ("requested_sum", "granted_sum", "own_share_sum", "total")
+    }
+    totals["granted_percent"] = _percent(totals["granted_sum"], totals["total"])
+    totals["own_share_percent"] = _percent(totals["own_share_sum"], totals["total"])
+    return totals
 
 
 def _percent(part: Decimal, total: Decimal) -> Decimal | None:

@@ -112,6 +112,10 @@ class IndicatorValueQuerySet(models.QuerySet):
     def for_city(self):
         return self.filter(district__isnull=True)
 
+    def synthetic(self):
+        """Demo figures, which every page and download showing them must label."""
+        return self.filter(synthetic=True)
+
 
 class IndicatorValue(models.Model):
     """One figure: indicator, district (empty = the whole city), year and quarter (0 = year)."""
@@ -296,6 +300,11 @@ class ImportBatch(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("prevention:indicator_import_preview", args=[self.pk])
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        """Previewed and neither imported nor refused: the office may still confirm it."""
+        return self.status == self.Status.PREVIEW
 
 
 # The indicators the portal knows from its first day (reference data, not demo figures): the

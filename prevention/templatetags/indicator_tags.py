@@ -1,10 +1,12 @@
-"""Formatting of indicator figures: withheld values, missing values, changes, numbers."""
+"""Formatting of indicator figures: withheld values, missing values, changes. Plain numbers use
+the portal's filters (`{% load portal_tags %}`: number, count, euro, percent)."""
 
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from prevention.charts import format_number
+from portal import formats
+from prevention.figures import measure_places
 
 register = template.Library()
 
@@ -39,17 +41,13 @@ def _show(figure, number, places: int) -> str:
         return _missing()
     if number is None:
         return _withheld() if figure.withheld else _missing()
-    text = format_number(number, places)
+    text = formats.number(number, places)
     return _staff_marker(text) if figure.withheld else text
 
 
 def _value_places(figure) -> int:
-    if figure is None:
-        return 0
-    indicator = figure.indicator
-    if indicator.kind == indicator.Kind.COUNT:
-        return 0
-    return 2 if indicator.kind == indicator.Kind.SCORE else 1
+    # A Häufigkeitszahl belongs to counts only, so a value has its measure's decimal places.
+    return measure_places(figure.indicator) if figure is not None else 0
 
 
 @register.filter
@@ -84,12 +82,7 @@ def change_display(change, indicator=None) -> str:
     else:
         number, unit, places = change.percent, "%", 1
     sign = "+" if number > 0 else "−" if number < 0 else "±"
-    return format_html("{}{}\u00a0{}", sign, format_number(abs(number), places), unit)
-
-
-@register.filter
-def number(value, places=0) -> str:
-    return format_number(value, int(places))
+    return format_html("{}{}\u00a0{}", sign, formats.number(abs(number), places), unit)
 
 
 @register.simple_tag

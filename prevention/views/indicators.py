@@ -1,37 +1,27 @@
-"""Public and staff pages for districts and indicators (issue 5).
-
-Public: /stadtteile/ (overview), /stadtteile/<slug>/ (district profile), /kennzahlen/ (list),
-/kennzahlen/<key>/ with .csv and .json. Staff (Geschäftsstelle KPR): the CSV import with its
-dry-run preview. Every figure comes from prevention.stats, which withholds small counts unless
-the viewer belongs to the office.
+"""Public pages for districts and indicators (issue 5): /stadtteile/ (overview),
+/stadtteile/<slug>/ (district profile), /kennzahlen/ (list), /kennzahlen/<key>/ with .csv and
+.json. Every figure comes from prevention.stats, which withholds small counts unless the viewer
+belongs to the office (prevention.access); the staff import is in office.py.
 """
 
 from __future__ import annotations
 
-import csv
-from decimal import Decimal
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import register_converter
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
-from portal import roles
-from prevention import charts, stats
-from prevention.forms_indicators import IndicatorImportForm
-from prevention.importers import Action, import_batch_confirm, import_batch_preview, plan_import
-from prevention.models import District, ImportBatch, Indicator, IndicatorValue
+from prevention import downloads, figures, stats
+from prevention.access import may_see_withheld
+from prevention.models import District, Indicator, IndicatorValue
 from prevention.models.indicators import (
     ALL_OFFENCES_KEY,
     BASELINE_YEAR,
     KEY_PATTERN,
     SAFETY_KEY,
-    SYNTHETIC_NOTICE,
 )
 
 
@@ -49,23 +39,10 @@ class IndicatorKeyConverter:
 
 register_converter(IndicatorKeyConverter, "indicator_key")
 
-LICENSE_NAME = "Datenlizenz Deutschland – Namensnennung – Version 2.0"
-LICENSE_URL = "https://www.govdata.de/dl-de/by-2-0"
-PREVIEW_ROWS = 500
-
-
-def _reveal(request: HttpRequest) -> bool:
-    """Staff of the KPR office see withheld values; everybody else sees "."."""
-    return request.user.is_authenticated and request.user.has_role(roles.PREVENTION_OFFICE)
-
 
 def _pick(indicators: list[Indicator], key: str | None, default: str) -> Indicator | None:
     by_key = {indicator.key: indicator for indicator in indicators}
     return by_key.get(key or "") or by_key.get(default) or (indicators[0] if indicators else None)
-
-
-def _int(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) <= 4 else None
 
 
 # --- public pages ----------------------------------------------------------------------------
@@ -80,10 +57,16 @@ def district_list(request: HttpRequest) -> HttpResponse:
     indicator = _pick(indicators, request.GET.get("kennzahl"), ALL_OFFENCES_KEY)
     context = {"indicators": indicators, "indicator": indicator, "districts": districts}
     indicator_years = years.get(indicator.pk, []) if indicator else []
-    if not indicator_years:
-        return render(request, "prevention/indicators/district_list.html", context)
-    wanted = _int(request.GET.get("jahr"))
-    year = wanted if wanted in indicator_years else indicator_years[-1]
+    if indicator_years:
+        wanted = request.GET.get("jahr")
+        year = next((each for each in indicator_years if str(each) == wanted), indicator_years[-1])
+        context |= _overview(request, indicators, districts, years, indicator, year)
+        context["years"] = indicator_years
+    return render(request, "prevention/indicators/district_list.html", context)
+
+
+def _overview(request, indicators, districts, years, indicator: Indicator, year: int) -> dict:
+    """The table of every district in one year, its bar chart and the safety comparison."""
     sort = request.GET.get("sortierung", "name")
     sort = sort if sort in stats.SORT_KEYS else "name"
     descending = request.GET.get("richtung") == "ab"
@@ -93,39 +76,35 @@ def district_list(request: HttpRequest) -> HttpResponse:
     pairs = {(indicator.pk, each) for each in (year, year - 1, BASELINE_YEAR)}
     if scatter_year:
         pairs |= {(crime.pk, scatter_year), (safety.pk, scatter_year)}
-    dataset = stats.load_dataset(indicators, reveal=_reveal(request), pairs=pairs)
+    reveal = may_see_withheld(request.user)
+    dataset = stats.load_dataset(indicators, reveal=reveal, pairs=pairs)
     table = stats.district_table(dataset, indicator, year, districts)
-    rows = stats.sort_rows(table.rows, sort, descending)
     comparison = (
         stats.safety_comparison(dataset, crime, safety, scatter_year, districts)
         if scatter_year
         else None
     )
     query = {"kennzahl": indicator.key, "jahr": year}
-    context.update(
-        {
-            "year": year,
-            "years": indicator_years,
-            "table": table,
-            "rows": rows,
-            "headers": _sort_headers(indicator, query, sort, descending),
-            "bar_chart": charts.table_bar_chart(table, chart_id="balken"),
-            "summary": charts.table_summary(table),
-            "comparison": comparison,
-            "scatter": comparison
-            and comparison.points
-            and charts.comparison_scatter(comparison, chart_id="streuung"),
-            "comparison_summary": comparison and charts.comparison_summary(comparison),
-            "synthetic": table.synthetic or bool(comparison and comparison.synthetic),
-            "withheld": table.withheld,
-            "measure_label": charts.measure_label(indicator),
-            "reference_value": table.reference
-            and charts.format_measure(table.reference.measure, indicator),
-            "reveal": _reveal(request),
-            "baseline_year": BASELINE_YEAR,
-        }
-    )
-    return render(request, "prevention/indicators/district_list.html", context)
+    return {
+        "year": year,
+        "table": table,
+        "rows": stats.sort_rows(table.rows, sort, descending),
+        "headers": _sort_headers(indicator, query, sort, descending),
+        "bar_chart": figures.table_bar_chart(table, chart_id="balken"),
+        "summary": figures.table_summary(table),
+        "comparison": comparison,
+        "scatter": comparison
+        and comparison.points
+        and figures.comparison_scatter(comparison, chart_id="streuung"),
+        "comparison_summary": comparison and figures.comparison_summary(comparison),
+        "synthetic": table.synthetic or bool(comparison and comparison.synthetic),
+        "withheld": table.withheld,
+        "measure_label": figures.measure_label(indicator),
+        "reference_value": table.reference
+        and figures.format_measure(table.reference.measure, indicator),
+        "reveal": reveal,
+        "baseline_year": BASELINE_YEAR,
+    }
 
 
 def _sort_headers(indicator: Indicator, query: dict, sort: str, descending: bool) -> list[dict]:
@@ -166,19 +145,9 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
     district = get_object_or_404(District, slug=slug)
     districts = list(District.objects.all())
     indicators = list(Indicator.objects.all())
-    trends = stats.district_trends(district, indicators, districts, reveal=_reveal(request))
-    sections = [
-        {
-            "trend": trend,
-            "chart_id": "verlauf-" + trend.indicator.key.replace(".", "-"),
-            "chart": charts.trend_line_chart(
-                trend, chart_id="verlauf-" + trend.indicator.key.replace(".", "-")
-            ),
-            "summary": charts.trend_summary(trend),
-            "rows": list(zip(trend.figures, trend.city, strict=True)),
-        }
-        for trend in trends
-    ]
+    reveal = may_see_withheld(request.user)
+    trends = stats.district_trends(district, indicators, districts, reveal=reveal)
+    sections = [_trend_section(trend) for trend in trends]
     populations = list(district.populations.all())
     context = {
         "district": district,
@@ -188,9 +157,20 @@ def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "synthetic": any(trend.synthetic for trend in trends)
         or any(p.synthetic for p in populations[-1:]),
         "withheld": any(trend.withheld for trend in trends),
-        "reveal": _reveal(request),
+        "reveal": reveal,
     }
     return render(request, "prevention/indicators/district_detail.html", context)
+
+
+def _trend_section(trend: stats.Trend) -> dict:
+    chart_id = "verlauf-" + trend.indicator.key.replace(".", "-")
+    return {
+        "trend": trend,
+        "chart_id": chart_id,
+        "chart": figures.trend_line_chart(trend, chart_id=chart_id),
+        "summary": figures.trend_summary(trend),
+        "rows": list(zip(trend.figures, trend.city, strict=True)),
+    }
 
 
 @login_not_required
@@ -200,7 +180,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     years = stats.available_years()
     rows = [(indicator, years.get(indicator.pk, [])) for indicator in indicators]
     # The page shows no figures, but its downloads may hold demo figures: say so here too.
-    synthetic = IndicatorValue.objects.filter(synthetic=True).exists()
+    synthetic = IndicatorValue.objects.synthetic().exists()
     return render(
         request,
         "prevention/indicators/indicator_list.html",
@@ -216,8 +196,9 @@ def _indicator(key: str) -> Indicator:
 @require_safe
 def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
     indicator = _indicator(key)
+    reveal = may_see_withheld(request.user)
     districts = sorted(District.objects.all(), key=lambda d: stats.collate_key(d.name))
-    dataset = stats.load_dataset([indicator], reveal=_reveal(request))
+    dataset = stats.load_dataset([indicator], reveal=reveal)
     years = dataset.years(indicator)
     show_counts = not indicator.per_100k or request.GET.get("darstellung") == "anzahl"
     city = [dataset.figure(indicator, None, year, districts=districts) for year in years]
@@ -225,108 +206,34 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
         (district, [dataset.figure(indicator, district, year) for year in years])
         for district in districts
     ]
-    figures = [figure for _district, row in matrix for figure in row] + city
+    shown = [figure for _district, row in matrix for figure in row] + city
     context = {
         "indicator": indicator,
         "years": years,
         "city": city,
         "matrix": matrix,
         "show_counts": show_counts,
-        "chart": years and charts.city_line_chart(indicator, city, chart_id="stadt-verlauf"),
-        "summary": charts.city_summary(indicator, city),
-        "reveal": _reveal(request),
+        "chart": years and figures.city_line_chart(indicator, city, chart_id="stadt-verlauf"),
+        "summary": figures.city_summary(indicator, city),
+        "reveal": reveal,
         "baseline_year": BASELINE_YEAR,
-        "synthetic": any(figure.synthetic for figure in figures),
-        "withheld": any(figure.withheld for figure in figures),
-        "measure_label": charts.measure_label(indicator),
-        "license_name": LICENSE_NAME,
-        "license_url": LICENSE_URL,
+        "synthetic": any(figure.synthetic for figure in shown),
+        "withheld": any(figure.withheld for figure in shown),
+        "measure_label": figures.measure_label(indicator),
+        "license_name": downloads.LICENSE_NAME,
+        "license_url": downloads.LICENSE_URL,
     }
     return render(request, "prevention/indicators/indicator_detail.html", context)
-
-
-def _download_rows(indicator: Indicator) -> tuple[list[dict], bool]:
-    """The open-data rows of an indicator, always as the public sees them."""
-    districts = sorted(District.objects.all(), key=lambda d: d.number)
-    dataset = stats.load_dataset([indicator], reveal=False)
-    rows, synthetic = [], False
-    for year in dataset.years(indicator):
-        for district in [None, *districts]:
-            figure = dataset.figure(indicator, district, year, districts=districts)
-            if figure.value is None and not figure.withheld:
-                continue
-            synthetic |= figure.synthetic
-            remarks = []
-            if figure.withheld:
-                remarks.append(_withheld_text(indicator))
-            if figure.synthetic:
-                remarks.append(str(SYNTHETIC_NOTICE))
-            rows.append(
-                {
-                    "district_number": district.number if district else None,
-                    "district": district.name if district else _("Stadt Chemnitz gesamt"),
-                    "year": year,
-                    "value": figure.value,
-                    "haeufigkeitszahl": figure.rate,
-                    "inhabitants": figure.population,
-                    "withheld": figure.withheld,
-                    "synthetic": figure.synthetic,
-                    "note": figure.note,
-                    "remarks": "; ".join(remarks),
-                }
-            )
-    return rows, synthetic
-
-
-def _withheld_text(indicator: Indicator) -> str:
-    return _(
-        "Zahlenwert zurückgehalten: Anzahl unter %(threshold)s (Schutz einzelner Personen)"
-    ) % {"threshold": indicator.suppression_threshold}
-
-
-def _plain(number: Decimal | None):
-    if number is None:
-        return None
-    return int(number) if number == number.to_integral_value() else float(number)
 
 
 @login_not_required
 @require_safe
 def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
     indicator = _indicator(key)
-    rows, _synthetic = _download_rows(indicator)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{indicator.key}.csv"'
-    response["Link"] = f'<{LICENSE_URL}>; rel="license"'
-    writer = csv.writer(response)
-    writer.writerow(
-        [
-            "district_number",
-            "district",
-            "indicator",
-            "year",
-            "value",
-            "haeufigkeitszahl",
-            "inhabitants",
-            "note",
-            "remarks",
-        ]
-    )
-    for row in rows:
-        hidden = row["withheld"] and row["value"] is None
-        writer.writerow(
-            [
-                row["district_number"] or "",
-                row["district"],
-                indicator.key,
-                row["year"],
-                "." if hidden else _plain(row["value"]),
-                "." if hidden and indicator.per_100k else _plain(row["haeufigkeitszahl"]) or "",
-                row["inhabitants"] or "",
-                row["note"],
-                row["remarks"],
-            ]
-        )
+    response["Link"] = f'<{downloads.LICENSE_URL}>; rel="license"'
+    downloads.write_csv(response, indicator)
     return response
 
 
@@ -334,98 +241,8 @@ def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
 @require_safe
 def indicator_json(request: HttpRequest, key: str) -> JsonResponse:
     indicator = _indicator(key)
-    rows, synthetic = _download_rows(indicator)
-    data = {
-        "indicator": {
-            "key": indicator.key,
-            "name": indicator.name,
-            "description": indicator.description,
-            "unit": indicator.unit,
-            "kind": indicator.kind,
-            "source": indicator.get_source_display(),
-            "pks_key": indicator.pks_key or None,
-            "haeufigkeitszahl": indicator.per_100k,
-            "higher_is_better": indicator.higher_is_better,
-            "suppression_threshold": indicator.suppression_threshold,
-            "url": request.build_absolute_uri(indicator.get_absolute_url()),
-        },
-        "license": {"name": LICENSE_NAME, "url": LICENSE_URL},
-        "attribution": _("Stadt Chemnitz, Kommunaler Präventionsrat"),
-        "synthetic": synthetic,
-        "notice": str(SYNTHETIC_NOTICE) if synthetic else None,
-        "footnotes": {"withheld": _withheld_text(indicator)},
-        "values": [
-            {
-                "district": (
-                    {"number": row["district_number"], "name": row["district"]}
-                    if row["district_number"]
-                    else None
-                ),
-                "year": row["year"],
-                "value": _plain(row["value"]),
-                "haeufigkeitszahl": _plain(row["haeufigkeitszahl"]),
-                "inhabitants": row["inhabitants"],
-                "withheld": row["withheld"],
-                "synthetic": row["synthetic"],
-                "note": row["note"],
-            }
-            for row in rows
-        ],
-    }
+    url = request.build_absolute_uri(indicator.get_absolute_url())
+    data = downloads.json_data(indicator, url=url)
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 1})
-    response["Link"] = f'<{LICENSE_URL}>; rel="license"'
+    response["Link"] = f'<{downloads.LICENSE_URL}>; rel="license"'
     return response
-
-
-# --- staff: import ---------------------------------------------------------------------------
-
-
-def _require_office(request: HttpRequest) -> None:
-    if not request.user.has_role(roles.PREVENTION_OFFICE):
-        raise PermissionDenied(_("Nur für die Geschäftsstelle des KPR."))
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def indicator_import(request: HttpRequest) -> HttpResponse:
-    _require_office(request)
-    post = request.method == "POST"
-    form = IndicatorImportForm(request.POST, request.FILES) if post else IndicatorImportForm()
-    if post and form.is_valid():
-        upload = form.cleaned_data["file"]
-        batch, _plan = import_batch_preview(
-            data=form.cleaned_data["data"], file_name=upload.name, user=request.user
-        )
-        return redirect(batch)
-    batches = ImportBatch.objects.select_related("user").defer("content")[:10]
-    return render(
-        request,
-        "prevention/indicators/import_form.html",
-        {"form": form, "batches": batches},
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def indicator_import_preview(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_office(request)
-    batch = get_object_or_404(ImportBatch.objects.select_related("user"), pk=pk)
-    if request.method == "POST":
-        try:
-            plan = import_batch_confirm(batch=batch, user=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(
-                request,
-                _("Import ausgeführt: %(new)s neue und %(changed)s geänderte Werte.")
-                % {"new": plan.count(Action.NEW), "changed": plan.count(Action.CHANGED)},
-            )
-        return redirect(batch)
-    plan = plan_import(bytes(batch.content)) if batch.status == ImportBatch.Status.PREVIEW else None
-    changes = plan.changes if plan and plan.ok else []
-    context = {
-        "batch": batch,
-        "changes": changes[:PREVIEW_ROWS],
-        "more_changes": max(0, len(changes) - PREVIEW_ROWS),
-        "stale": plan is not None and (not plan.ok or plan.digest() != batch.plan_sha256),
-    }
-    return render(request, "prevention/indicators/import_preview.html", context)

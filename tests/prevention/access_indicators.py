@@ -5,7 +5,7 @@ from tests.access_types import PUBLIC, Access, only
 
 
 def _batch() -> dict:
-    from prevention.importers import import_batch_preview
+    from prevention.services import import_batch_preview
 
     batch, _plan = import_batch_preview(
         data=b"district;indicator;period;value\n01;pks.890000;2023;5\n",

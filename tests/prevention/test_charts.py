@@ -1,14 +1,16 @@
-"""prevention.charts: well-formed, accessible SVG that shows the numbers of its data table."""
+"""prevention.charts and prevention.figures: well-formed, accessible SVG that shows the numbers of
+its data table, and the sentence that says what it shows."""
 
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.utils import translation
 
-from prevention import charts
+from prevention import charts, figures, stats
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -142,6 +144,77 @@ def test_render_caches_until_the_data_changes(monkeypatch):
 
 
 def test_correlation():
-    assert charts.correlation([(1, 2), (2, 4), (3, 6)]) == pytest.approx(1.0)
-    assert charts.correlation([(1, 3), (2, 2), (3, 1)]) == pytest.approx(-1.0)
-    assert charts.correlation([(1, 1), (2, 2)]) is None
+    assert stats.correlation([(1, 2), (2, 4), (3, 6)]) == pytest.approx(1.0)
+    assert stats.correlation([(1, 3), (2, 2), (3, 1)]) == pytest.approx(-1.0)
+    assert stats.correlation([(1, 1), (2, 2)]) is None
+
+
+def test_column_chart_groups_series_with_legend_and_tooltips():
+    groups = (
+        charts.Group("2020", (14000.0, 13500.0, 1500.0), ("14.000 €", "13.500 €", "1.500 €")),
+        charts.Group("2021", (1000.0, 800.0, 200.0), ("1.000 €", "800 €", "200 €")),
+    )
+    svg = charts.column_chart(
+        chart_id="f",
+        title="Förderung",
+        desc="Summe",
+        series=("beantragt", "bewilligt", "Eigenanteil"),
+        groups=groups,
+        axis_label="Betrag in Euro",
+    )
+    root = parse(svg)
+    labels = texts(root)
+    for expected in ("2020", "2021", "beantragt", "bewilligt", "Eigenanteil", "Betrag in Euro"):
+        assert expected in labels
+    tooltips = [group.find(f"{SVG}title").text for group in root.iter(f"{SVG}g")]
+    assert tooltips[:3] == [
+        "2020, beantragt: 14.000 €",
+        "2020, bewilligt: 13.500 €",
+        "2020, Eigenanteil: 1.500 €",
+    ]
+    # one column per value, three legend swatches and the background
+    assert len(root.findall(f".//{SVG}rect")) == 6 + 3 + 1
+
+
+def test_funding_figure_sums_sources_per_year():
+    rows = [
+        {
+            "year": 2020,
+            "requested_sum": Decimal(9000),
+            "granted_sum": Decimal(9000),
+            "own_share_sum": Decimal(1000),
+        },
+        {
+            "year": 2020,
+            "requested_sum": Decimal(5000),
+            "granted_sum": Decimal(4500),
+            "own_share_sum": Decimal(500),
+        },
+        {
+            "year": 2021,
+            "requested_sum": Decimal(1000),
+            "granted_sum": Decimal(800),
+            "own_share_sum": Decimal(200),
+        },
+    ]
+    root = parse(figures.funding_chart(rows, chart_id="foerderung-diagramm"))
+    assert root.find(f"{SVG}title").text == "Förderung des Präventionsrats je Jahr"
+    tooltips = [group.find(f"{SVG}title").text for group in root.iter(f"{SVG}g")]
+    assert "2020, bewilligt: 13.500\u00a0€" in tooltips
+    summary = figures.funding_summary(rows)
+    assert summary.startswith("2020 bis 2021")
+    assert "bewilligt 14.300\u00a0€" in summary
+    assert figures.funding_chart([], chart_id="leer") is None
+
+
+def test_figures_follow_the_language():
+    rows = [
+        {
+            "year": 2020,
+            "requested_sum": Decimal(12500),
+            "granted_sum": Decimal(0),
+            "own_share_sum": Decimal(0),
+        }
+    ]
+    with translation.override("en"):
+        assert "€12,500" in figures.funding_summary(rows)

@@ -20,12 +20,6 @@ def snapshot():
     }
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("loaddemo")
-
-
 def test_demo_council_has_the_public_facts(demo):
     profile = PreventionCouncil.objects.get()
     assert profile.organization.short_name == "KPR"

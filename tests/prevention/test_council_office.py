@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from portal.concurrency import rows_version, version_of
 from portal.models import Membership, Organization
 from prevention.models import PreventionCouncil
-from prevention.services import rows_version, version_of
 from tests.factories import MembershipFactory, OrganizationFactory, PreventionCouncilFactory
 
 pytestmark = pytest.mark.django_db

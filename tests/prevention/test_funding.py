@@ -7,9 +7,9 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from portal.concurrency import version_of
 from prevention.forms import FundingForm
 from prevention.models import Funding, Measure
-from prevention.services import version_of
 from tests.factories import DistrictFactory, FundingFactory, MeasureFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

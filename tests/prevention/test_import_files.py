@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from prevention.importers import Action, import_file, plan_import
+from prevention.importers import Action, plan_import
 from prevention.models import ImportBatch, IndicatorValue, IndicatorValueRevision
+from prevention.services import import_file
 
 DATA = Path(__file__).parent / "data"
 HEADER = "district;indicator;period;value;note\n"

@@ -3,8 +3,8 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from prevention.importers import import_file
 from prevention.models import ImportBatch, IndicatorValue
+from prevention.services import import_file
 
 pytestmark = pytest.mark.django_db
 URL = "/arbeitsbereich/kennzahlen/import/"

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from portal.concurrency import rows_version, version_of
 from portal.models import AgendaItem, Attachment, Meeting
 from prevention.models import Attendance
-from prevention.services import version_of
 from tests.factories import (
     AgendaItemFactory,
     CouncilMeetingFactory,
@@ -154,7 +154,7 @@ def test_minutes_preview_renders_without_saving(office, kpr):
     data = {
         "minutes": "## Ergebnis\n\n**fett** <script>alert(1)</script>",
         "version": version_of(meeting),
-        "vorschau": "1",
+        "preview": "1",
     }
     response = office.post(url, data)
     html = response.content.decode()
@@ -188,6 +188,11 @@ def test_stale_minutes_are_refused(office, kpr):
     assert meeting.minutes == "erste Fassung"
 
 
+def attendance(meeting) -> str:
+    """The version of a meeting's attendance, as the form carries it."""
+    return rows_version(Attendance.objects.filter(meeting=meeting))
+
+
 def test_attendance_is_recorded_from_the_memberships(office, kpr):
     meeting = CouncilMeetingFactory(organization=kpr)
     present = MembershipFactory(organization=kpr, person=PersonFactory(family_name="Da"))
@@ -195,14 +200,30 @@ def test_attendance_is_recorded_from_the_memberships(office, kpr):
     url = reverse("prevention:office_meeting_attendance", args=[meeting.pk])
     html = office.get(url).content.decode()
     assert "Da" in html and "Weg" in html
-    response = office.post(url, {f"m{present.pk}": "present", f"m{excused.pk}": "excused"})
+    response = office.post(
+        url,
+        {f"m{present.pk}": "present", f"m{excused.pk}": "excused", "version": attendance(meeting)},
+    )
     assert response.status_code == 302
     assert dict(Attendance.objects.values_list("membership_id", "status")) == {
         present.pk: "present",
         excused.pk: "excused",
     }
-    office.post(url, {f"m{present.pk}": "present", f"m{excused.pk}": ""})
+    office.post(
+        url, {f"m{present.pk}": "present", f"m{excused.pk}": "", "version": attendance(meeting)}
+    )
     assert list(Attendance.objects.values_list("membership_id", flat=True)) == [present.pk]
+
+
+def test_stale_attendance_is_refused(office, kpr):
+    meeting = CouncilMeetingFactory(organization=kpr)
+    member = MembershipFactory(organization=kpr)
+    url = reverse("prevention:office_meeting_attendance", args=[meeting.pk])
+    version = attendance(meeting)
+    office.post(url, {f"m{member.pk}": "present", "version": version})
+    response = office.post(url, {f"m{member.pk}": "absent", "version": version})
+    assert "Jemand anderes hat diesen Eintrag gespeichert" in response.content.decode()
+    assert Attendance.objects.get().status == "present"
 
 
 def test_invalid_attendance_value_changes_nothing(office, kpr):

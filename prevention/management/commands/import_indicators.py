@@ -4,7 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from prevention.importers import Action, import_file
+from prevention.importers import Action
+from prevention.services import import_file
 
 
 class Command(BaseCommand):
