@@ -8,6 +8,8 @@
 - `notify_report_published(motion_pk=, title=, url=)` is what the publication of an answer
   report calls: after the commit, a task mails every confirmed subscriber of `berichte` and of
   that motion, each mail with a one-click unsubscribe link and a `List-Unsubscribe` header.
+
+The tasks decide at the time of sending who gets what; requests_app/mails.py sends each mail.
 """
 
 from __future__ import annotations
@@ -18,16 +20,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal.mail import absolute_url
+from requests_app import mails
 from requests_app.models import AlertSubscription, Motion
 
 SALT = "portal.alerts"  # kept from the first version: links already mailed stay valid
@@ -46,12 +48,6 @@ MAX_PENDING_PER_ADDRESS = 5
 def motion_topic(motion_pk: int) -> str:
     """The form value that subscribes to one motion's answer."""
     return f"{MOTION_PREFIX}{motion_pk}"
-
-
-def absolute_url(path: str) -> str:
-    if path.startswith(("http://", "https://")):
-        return path
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def _fingerprint(email: str) -> str:
@@ -186,23 +182,6 @@ def topic_label(subscription: AlertSubscription) -> str:
 # --- the mails (django.tasks: a slow mail server never slows a page down) ------------------
 
 
-def _send(subscription: AlertSubscription, subject: str, template: str, context: dict) -> int:
-    unsubscribe = unsubscribe_url(subscription)
-    body = render_to_string(template, {**context, "unsubscribe_url": unsubscribe})
-    message = EmailMessage(
-        subject,
-        body,
-        None,
-        [subscription.email],
-        headers={
-            "List-Unsubscribe": f"<{unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "Auto-Submitted": "auto-generated",
-        },
-    )
-    return message.send()
-
-
 @task
 def send_confirmation(*, subscription_pk: int) -> int:
     """The double opt-in mail: the only mail an unconfirmed address ever gets."""
@@ -211,33 +190,29 @@ def send_confirmation(*, subscription_pk: int) -> int:
     ).first()
     if subscription is None:
         return 0
-    with translation.override("de"):
-        return _send(
-            subscription,
-            _("Bitte bestätigen Sie Ihre Benachrichtigung"),
-            "requests_app/alerts/mail_confirm.txt",
-            {
-                "topic": topic_label(subscription),
-                "confirm_url": confirm_url(subscription),
-                "days": CONFIRM_MAX_AGE.days,
-            },
-        )
+    with translation.override(settings.LANGUAGE_CODE):
+        topic = topic_label(subscription)
+    return mails.alert_confirmation(
+        address=subscription.email,
+        topic=topic,
+        confirm_url=confirm_url(subscription),
+        unsubscribe_url=unsubscribe_url(subscription),
+        days=CONFIRM_MAX_AGE.days,
+    )
 
 
 @task
 def send_report_alerts(*, motion_pk: int, title: str, url: str) -> int:
     """Mail a newly published answer report to its confirmed subscribers; returns the count."""
     sent = 0
-    with translation.override("de"):
-        for subscription in recipients(motion_pk):
-            sent += _send(
-                subscription,
-                _("Neue Antwort: %(title)s") % {"title": title},
-                "requests_app/alerts/mail_report.txt",
-                {
-                    "title": title,
-                    "url": absolute_url(url),
-                    "topic": topic_label(subscription),
-                },
-            )
+    for subscription in recipients(motion_pk):
+        with translation.override(settings.LANGUAGE_CODE):
+            topic = topic_label(subscription)
+        sent += mails.report_alert(
+            address=subscription.email,
+            title=title,
+            url=url,
+            topic=topic,
+            unsubscribe_url=unsubscribe_url(subscription),
+        )
     return sent

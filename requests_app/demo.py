@@ -12,7 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from portal.models import AgendaItem, Meeting, Organization, Person, User
-from requests_app.models import AnswerReport, Motion, MotionEvent, Question
+from prevention.models import District, Indicator
+from requests_app.models import Answer, AnswerReport, Exhibit, Motion, MotionEvent, Question
+from requests_app.services.reports import enqueue_pdf
+from requests_app.snapshots import freeze
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DEMO_NOTE = "*Beispieldaten – fiktiver Antrag für die Demonstration des Portals.*"
@@ -232,7 +235,7 @@ def _motion(*, title, faction, questions, submitters, events, reference=None, **
             MotionEvent.Action.CREATED: Motion.Status.DRAFT,
             MotionEvent.Action.TREATED: previous,
         }.get(action, action)
-        MotionEvent.objects.create(
+        MotionEvent.objects.record(
             motion=motion,
             user=user,
             created=when,
@@ -288,8 +291,6 @@ BA044_EXHIBITS = [
 
 
 def _reports() -> None:
-    from requests_app.report_services import enqueue_pdf, freeze
-
     kpr, boss = User.objects.get(username="kpr"), User.objects.get(username="dezernat")
     motion = Motion.objects.get_by_slug("ba-044-2020")
     if not AnswerReport.all_objects.filter(motion=motion).exists():
@@ -308,7 +309,7 @@ def _reports() -> None:
             (Action.REPORT_APPROVED, boss, _at(day, 15)),
             (Action.REPORT_PUBLISHED, boss, _at(day + datetime.timedelta(days=1), 10)),
         ]:
-            MotionEvent.objects.create(
+            MotionEvent.objects.record(
                 motion=motion, report=report, user=user, created=when, action=action
             )
         report.approver, report.approved_at = boss, _at(day, 15)
@@ -323,7 +324,7 @@ def _reports() -> None:
         Motion.objects.filter(pk=motion.pk).update(
             status=Motion.Status.ANSWERED, answered_at=published
         )
-        MotionEvent.objects.create(
+        MotionEvent.objects.record(
             motion=motion,
             user=boss,
             created=published,
@@ -350,7 +351,7 @@ def _reports() -> None:
         if status == "in_review":
             report.status, report.submitted_at = AnswerReport.Status.IN_REVIEW, timezone.now()
             report.save(update_fields=["status", "submitted_at"])
-            MotionEvent.objects.create(
+            MotionEvent.objects.record(
                 motion=motion,
                 report=report,
                 user=kpr,
@@ -359,9 +360,6 @@ def _reports() -> None:
 
 
 def _report(motion, author, answers, summary, exhibits, created=None) -> AnswerReport:
-    from prevention.models import District, Indicator
-    from requests_app.models import Answer, Exhibit
-
     report = AnswerReport.objects.create(
         motion=motion,
         slug=motion.public_slug,
@@ -385,7 +383,7 @@ def _report(motion, author, answers, summary, exhibits, created=None) -> AnswerR
             caption=caption,
         )
         exhibit.districts.set(District.objects.filter(name__in=districts))
-    MotionEvent.objects.create(
+    MotionEvent.objects.record(
         motion=motion,
         report=report,
         user=author,

@@ -17,11 +17,21 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from prevention import charts, stats
+from portal import formats
+from prevention import stats
+from prevention.figures import (
+    comparison_scatter,
+    comparison_summary,
+    format_measure,
+    measure_label,
+    table_bar_chart,
+    table_summary,
+    trend_line_chart,
+    trend_summary,
+)
 from prevention.models import District, Funding, Indicator, Measure
 from prevention.models.council import public_council_meetings
 from prevention.models.indicators import ALL_OFFENCES_KEY, SAFETY_KEY, SYNTHETIC_NOTICE
@@ -64,11 +74,7 @@ def _cell(value, indicator, figure=None) -> str:
         return "."
     if value is None:
         return "–"
-    return charts.format_measure(value, indicator)
-
-
-def _euro(amount: Decimal) -> str:
-    return charts.format_number(amount, 2) + " €"
+    return format_measure(value, indicator)
 
 
 class _Context:
@@ -148,19 +154,19 @@ class _Context:
                 row.district.name,
                 _cell(row.figure.value, indicator, row.figure)
                 if not indicator.per_100k
-                else charts.format_number(row.figure.value),
+                else formats.number(row.figure.value),
                 _cell(row.figure.measure, indicator, row.figure),
             ]
             for row in table.rows
         ]
-        head = [_("Stadtteil"), indicator.unit or _("Wert"), charts.measure_label(indicator)]
+        head = [_("Stadtteil"), indicator.unit or _("Wert"), measure_label(indicator)]
         if not indicator.per_100k:
             head, rows = head[:2], [row[:1] + row[2:] for row in rows]
         return {
             "title": _("%(indicator)s %(year)s nach Stadtteilen")
             % {"indicator": indicator.name, "year": table.year},
-            "svg": str(charts.table_bar_chart(table, chart_id=f"abb-{exhibit.pk}-svg")),
-            "summary": charts.table_summary(table),
+            "svg": str(table_bar_chart(table, chart_id=f"abb-{exhibit.pk}-svg")),
+            "summary": table_summary(table),
             "table": {"caption": _("Werte zur Abbildung"), "head": head, "rows": rows},
             "notes": self._notes(table.synthetic, table.withheld, indicator.get_source_display()),
         }
@@ -197,11 +203,11 @@ class _Context:
                 "first": years[0],
                 "last": years[-1],
             },
-            "svg": str(charts.trend_line_chart(trend, chart_id=f"abb-{exhibit.pk}-svg")),
-            "summary": charts.trend_summary(trend),
+            "svg": str(trend_line_chart(trend, chart_id=f"abb-{exhibit.pk}-svg")),
+            "summary": trend_summary(trend),
             "table": {
                 "caption": _("Werte zur Abbildung (%(measure)s)")
-                % {"measure": charts.measure_label(indicator)},
+                % {"measure": measure_label(indicator)},
                 "head": [_("Jahr"), district.name, _("Stadt gesamt")],
                 "rows": rows,
             },
@@ -225,7 +231,7 @@ class _Context:
         return {
             "title": title,
             "summary": _("%(measure)s, %(first)s bis %(last)s.")
-            % {"measure": charts.measure_label(indicator), "first": years[0], "last": years[-1]},
+            % {"measure": measure_label(indicator), "first": years[0], "last": years[-1]},
             "table": {
                 "caption": title,
                 "head": [_("Stadtteil"), *(str(year) for year in years)],
@@ -250,17 +256,17 @@ class _Context:
         rows = [
             [
                 point.district.name,
-                charts.format_measure(point.crime.measure, self.crime),
-                charts.format_measure(point.safety.measure, self.safety),
+                format_measure(point.crime.measure, self.crime),
+                format_measure(point.safety.measure, self.safety),
             ]
             for point in comparison.points
         ]
         return {
             "title": _("Sicherheitsgefühl und registrierte Straftaten %(year)s") % {"year": year},
-            "svg": str(charts.comparison_scatter(comparison, chart_id=f"abb-{exhibit.pk}-svg"))
+            "svg": str(comparison_scatter(comparison, chart_id=f"abb-{exhibit.pk}-svg"))
             if comparison.points
             else "",
-            "summary": charts.comparison_summary(comparison),
+            "summary": comparison_summary(comparison),
             "table": {
                 "caption": _("Werte zur Abbildung"),
                 "head": [_("Stadtteil"), _("Häufigkeitszahl"), _("„nachts sicher“ in %")],
@@ -283,7 +289,7 @@ class _Context:
         ]
         rows = [
             [
-                date_format(meeting.start, "d.m.Y"),
+                formats.date(meeting.start, "SHORT_DATE_FORMAT"),
                 meeting.organization.name,
                 meeting.name,
                 meeting.get_state_display(),
@@ -326,17 +332,23 @@ class _Context:
                     measure.title,
                     ", ".join(d.name for d in districts) or _("gesamtes Stadtgebiet"),
                     measure.get_status_display(),
-                    _euro(granted),
-                    _euro(own),
+                    formats.euro(granted, 2),
+                    formats.euro(own, 2),
                 ]
             )
-        rows.append([_("Summe"), "", "", _euro(total_granted), _euro(total_own)])
+        rows.append(
+            [_("Summe"), "", "", formats.euro(total_granted, 2), formats.euro(total_own, 2)]
+        )
         return {
             "title": _("Maßnahmen und Förderung %(period)s") % {"period": self._period(exhibit)},
             "summary": _(
                 "%(count)s Maßnahmen; Förderung insgesamt %(granted)s, Eigenanteil %(own)s."
             )
-            % {"count": len(rows) - 1, "granted": _euro(total_granted), "own": _euro(total_own)},
+            % {
+                "count": len(rows) - 1,
+                "granted": formats.euro(total_granted, 2),
+                "own": formats.euro(total_own, 2),
+            },
             "table": {
                 "caption": _("Maßnahmen mit Förderung im Zeitraum"),
                 "head": [

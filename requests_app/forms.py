@@ -1,4 +1,7 @@
-"""Forms of the motion pages. They only validate; the services in services.py do the writing."""
+"""Forms of the motion, report and alert pages. They only validate; the services write.
+
+A form that edits shared data carries the version it showed (`portal.concurrency.VersionField`).
+"""
 
 from datetime import timedelta
 
@@ -8,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.concurrency import VersionField
 from portal.models import Meeting, Organization
 from prevention.models import District, Indicator
 from requests_app.models import Exhibit, Motion, user_factions
@@ -33,8 +37,7 @@ class MotionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Markdown wie beim Antragstext."),
     )
-    # The motion's version when the form was opened (lost-update protection).
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     def __init__(self, *args, user, motion: Motion | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -204,7 +207,7 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Markdown: **fett**, *kursiv*, Listen mit „-“, Links als [Text](https://…)."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args, answers, **kwargs):
         super().__init__(*args, **kwargs)
@@ -253,7 +256,7 @@ class ExhibitForm(forms.Form):
     )
     position = forms.IntegerField(label=_("Reihenfolge"), min_value=1, max_value=99, initial=1)
     caption = forms.CharField(label=_("Bildunterschrift"), required=False, max_length=300)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
     def __init__(self, *args, report, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal import formats
 from prevention import charts
 from requests_app.models import Motion
 
@@ -58,11 +59,7 @@ class Row:
 def answered_motions():
     return (
         Motion.objects.published()
-        .filter(
-            status=Motion.Status.ANSWERED,
-            registered_at__isnull=False,
-            answered_at__isnull=False,
-        )
+        .answered()
         .values_list("lead_department__name", "registered_at", "answered_at", "due_date")
     )
 
@@ -90,7 +87,7 @@ def chart(totals: list[Row]):
             label=row.department[:28],
             value=float(row.share_within) if row.share_within is not None else None,
             display=(
-                f"{charts.format_number(row.share_within, 1)} %"
+                f"{formats.number(row.share_within, 1)} %"
                 if row.share_within is not None
                 else gettext("keine Frist")
             ),
@@ -112,7 +109,7 @@ def summary(totals: list[Row]) -> str:
         % {
             "department": row.department,
             "share": (
-                f"{charts.format_number(row.share_within, 1)} %"
+                f"{formats.number(row.share_within, 1)} %"
                 if row.share_within is not None
                 else gettext("keine Frist")
             ),

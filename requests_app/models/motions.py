@@ -1,14 +1,15 @@
 """Motions (Ratsanfrage, Informationsanfrage, Beschlussantrag), their questions, audit log,
 numbering and deadline reminders.
 
-Every state change goes through `requests_app.services`, which writes a `MotionEvent`. Reads go
-through `Motion.objects` (`published()`, `visible_to(user)`, ...): views never filter by status.
+Every state change goes through `requests_app.services.motions`, which records a `MotionEvent`
+(`MotionEvent.objects.record(...)`). Reads go through `Motion.objects` (`published()`,
+`visible_to(user)`, ...): views never filter by status.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -18,8 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import AgendaItem, CoreModel, CoreQuerySet, Meeting, Organization, Person
+from portal.roles import COUNCIL_OFFICE
 
 SLUG_RE = re.compile(r"^(?P<kind>ra|ia|ba)-(?P<number>\d{1,4})-(?P<year>\d{4})$")
+# A submitted motion has no reference yet: its public address is `eingang-<pk>` until then.
+# At most 18 digits: a longer number is no motion (and would overflow the database's integer).
+INTAKE_PREFIX = "eingang-"
+INTAKE_SLUG_RE = re.compile(rf"^{INTAKE_PREFIX}(?P<pk>\d{{1,18}})$")
 AMBER_DAYS = 7  # DESIGN §4: amber when 7 days or fewer are left
 
 
@@ -38,7 +44,7 @@ class MotionQuerySet(CoreQuerySet):
         """Everything `user` may read: published motions plus their own area's motions."""
         if not user.is_authenticated:
             return self.published()
-        if user.is_superuser or user.has_role("council_office"):
+        if _sees_every_motion(user):
             return self.all()
         condition = _published_q() | Q(faction__in=user_factions(user))
         condition |= Q(lead_department__in=user_departments(user))
@@ -46,7 +52,7 @@ class MotionQuerySet(CoreQuerySet):
 
     def workspace_for(self, user):
         """Motions `user` works on: their factions', their departments', all for the office."""
-        if user.is_superuser or user.has_role("council_office"):
+        if _sees_every_motion(user):
             return self.all()
         return self.filter(
             Q(faction__in=user_factions(user)) | Q(lead_department__in=user_departments(user))
@@ -84,6 +90,16 @@ class MotionQuerySet(CoreQuerySet):
             .order_by(F("due_date").asc(nulls_last=True), "pk")
         )
 
+    def awaiting_answer(self):
+        """Submitted or registered: the answer is still to come (the home page's open motions)."""
+        return self.filter(status__in=[Motion.Status.SUBMITTED, Motion.Status.REGISTERED])
+
+    def answered(self):
+        """Answered motions with both their registration and answer times (answer statistics)."""
+        return self.filter(
+            status=Motion.Status.ANSWERED, registered_at__isnull=False, answered_at__isnull=False
+        )
+
     def needing_reminder(self, today: date):
         """Registered motions due within AMBER_DAYS or overdue (amber or red)."""
         return self.filter(
@@ -94,7 +110,11 @@ class MotionQuerySet(CoreQuerySet):
         )
 
     def get_by_slug(self, slug: str) -> Motion:
-        """Find a motion by the slug of its reference (`ba-044-2020`); DoesNotExist otherwise."""
+        """Find a motion by its public slug: its reference (`ba-044-2020`) or, before
+        registration, `eingang-<pk>`; DoesNotExist otherwise."""
+        intake = INTAKE_SLUG_RE.match(slug)
+        if intake:
+            return self.get(pk=int(intake["pk"]))
         match = SLUG_RE.match(slug)
         if not match:
             raise Motion.DoesNotExist
@@ -108,6 +128,11 @@ class MotionManager(models.Manager.from_queryset(MotionQuerySet)):
 
     def get_queryset(self):
         return super().get_queryset().filter(deleted=False)
+
+
+def _sees_every_motion(user) -> bool:
+    # Row scoping of reads; every yes/no permission is answered in requests_app/access.py.
+    return user.is_superuser or user.has_role(COUNCIL_OFFICE)
 
 
 def _published_q() -> Q:
@@ -304,7 +329,7 @@ class Motion(CoreModel):
     def public_slug(self) -> str:
         if self.reference:
             return f"{self.kind.lower()}-{self.number:03d}-{self.year}"
-        return f"eingang-{self.pk}"
+        return f"{INTAKE_PREFIX}{self.pk}"
 
     @property
     def is_editable(self) -> bool:
@@ -376,8 +401,43 @@ class Question(models.Model):
         return f"{self.number}. {self.text[:60]}"
 
 
+class MotionEventQuerySet(models.QuerySet):
+    def record(
+        self,
+        *,
+        user,
+        action: str,
+        motion: Motion | None = None,
+        report=None,
+        from_status: str = "",
+        to_status: str = "",
+        comment: str = "",
+        created: datetime | None = None,
+    ) -> MotionEvent:
+        """Write one row of the audit log: the one way an event is recorded.
+
+        A step of an answer report names its `report` (the motion is the report's); `created`
+        is for imported history (the demo), otherwise now. A missing or anonymous user is
+        stored as nobody.
+        """
+        return self.create(
+            motion=motion if motion is not None else report.motion,
+            report=report,
+            user=user if user is not None and user.is_authenticated else None,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            comment=comment,
+            created=created or timezone.now(),
+        )
+
+    def public(self):
+        """The steps the public timeline shows."""
+        return self.filter(action__in=MotionEvent.PUBLIC_ACTIONS)
+
+
 class MotionEvent(models.Model):
-    """The audit log: one row per state change, written by the service that made it."""
+    """The audit log: one row per state change, recorded by the service that made it."""
 
     class Action(models.TextChoices):
         CREATED = "created", _("angelegt")
@@ -436,6 +496,8 @@ class MotionEvent(models.Model):
         related_name="events",
     )
 
+    objects = MotionEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Vorgang")
         verbose_name_plural = _("Vorgänge")
@@ -447,6 +509,12 @@ class MotionEvent(models.Model):
     @property
     def is_public(self) -> bool:
         return self.action in self.PUBLIC_ACTIONS
+
+    @property
+    def public_note(self) -> str:
+        """The comment the public timeline shows: where it was treated, who leads; other
+        comments (reasons for returning, for instance) stay internal."""
+        return self.comment if self.action in (self.Action.TREATED, self.Action.REGISTERED) else ""
 
 
 class DeadlineReminder(models.Model):

@@ -1,6 +1,6 @@
 """Answer reports: the administration's answer to a motion, its answers per question and their
 exhibits (charts, tables, lists frozen at publication). Changes go through
-`requests_app.report_services`.
+`requests_app.services.reports`; the frozen form is made by `requests_app.snapshots`.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import CoreModel, CoreQuerySet
+from portal.roles import APPROVER, PREVENTION_OFFICE
 from requests_app.models.motions import Motion, Question, user_departments
 
 
@@ -28,13 +29,18 @@ class AnswerReportQuerySet(CoreQuerySet):
         )
         return self.published().filter(~Exists(corrections))
 
+    def open(self):
+        """Reports still being written, reviewed or waiting for publication."""
+        return self.filter(status__in=AnswerReport.OPEN_STATUSES)
+
     def workspace_for(self, user):
         """Reports of motions led by the user's departments (KPR office and approvers)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
-        if not (user.has_role("prevention_office") or user.has_role("approver")):
+        # Row scoping of reads; every yes/no permission is answered in requests_app/access.py.
+        if not (user.has_role(PREVENTION_OFFICE) or user.has_role(APPROVER)):
             return self.none()
         return self.filter(motion__lead_department__in=user_departments(user))
 
@@ -42,12 +48,12 @@ class AnswerReportQuerySet(CoreQuerySet):
         return self.select_related("motion", "motion__faction", "motion__lead_department")
 
     def in_review_for(self, user):
-        if not user.has_role("approver"):
+        if not user.has_role(APPROVER):
             return self.none()
         return self.workspace_for(user).filter(status__in=AnswerReport.REVIEW_STATUSES).for_list()
 
     def drafts_for(self, user):
-        if not user.has_role("prevention_office"):
+        if not user.has_role(PREVENTION_OFFICE):
             return self.none()
         return self.workspace_for(user).filter(status=AnswerReport.Status.DRAFT).for_list()
 
@@ -206,6 +212,11 @@ class AnswerReport(CoreModel):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def has_pdf(self) -> bool:
+        """The PDF is stored and may be downloaded."""
+        return self.pdf_status == self.PdfStatus.DONE
 
 
 class Answer(models.Model):

@@ -15,11 +15,9 @@ from requests_app.models import Motion
 
 
 def _motion_from_slug(slug: str) -> Motion | None:
-    published = Motion.objects.published()
+    """The published motion a subscribe link names, or None (unknown or not public)."""
     try:
-        if slug.startswith("eingang-") and slug[8:].isdigit():
-            return published.get(pk=int(slug[8:]))
-        return published.get_by_slug(slug)
+        return Motion.objects.published().get_by_slug(slug)
     except Motion.DoesNotExist:
         return None
 

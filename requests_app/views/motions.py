@@ -1,17 +1,22 @@
 """Motion pages: the public list and detail, the work area's form, detail and actions."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from portal import pagecache
-from portal.markdown import render_markdown
-from requests_app import services
+from portal import markdown, pagecache
+from portal.concurrency import version_of
+from requests_app import access
 from requests_app.forms import (
     MotionFilterForm,
     MotionForm,
@@ -22,45 +27,65 @@ from requests_app.forms import (
     WithdrawForm,
     questions_from,
 )
-from requests_app.models import AnswerReport, Motion
+from requests_app.models import AnswerReport, Motion, MotionEvent
+from requests_app.services import motions as services
 
 PER_PAGE = 20
 QUESTIONS_PREFIX = "fragen"
 
-# action -> (form class or None, service, success message); the detail page shows the forms
-# in this order, the usual next step first.
+
+@dataclass(frozen=True)
+class Step:
+    """A workflow action of the detail page: its form, service, labels and success message."""
+
+    form: type[forms.Form] | None
+    service: Callable
+    success: Promise
+    heading: Promise | str = ""
+    button: Promise | str = ""
+    primary: bool = False  # the usual next step: the prominent button
+
+
+# The detail page shows the forms in this order, the usual next step first.
 ACTIONS = {
-    "submit": (None, services.motion_submit, gettext_lazy("Der Antrag wurde eingereicht.")),
-    "register": (
+    "submit": Step(None, services.motion_submit, gettext_lazy("Der Antrag wurde eingereicht.")),
+    "register": Step(
         RegisterForm,
         services.motion_register,
         gettext_lazy("Der Antrag wurde registriert."),
+        gettext_lazy("Registrieren"),
+        gettext_lazy("Registrieren"),
+        primary=True,
     ),
-    "return": (ReasonForm, services.motion_return, gettext_lazy("Der Antrag wurde zurückgegeben.")),
-    "reject": (
+    "return": Step(
+        ReasonForm,
+        services.motion_return,
+        gettext_lazy("Der Antrag wurde zurückgegeben."),
+        gettext_lazy("An die Fraktion zurückgeben"),
+        gettext_lazy("Zurückgeben"),
+    ),
+    "reject": Step(
         ReasonForm,
         services.motion_reject,
         gettext_lazy("Der Antrag wurde zurückgewiesen."),
+        gettext_lazy("Als unzulässig zurückweisen"),
+        gettext_lazy("Zurückweisen"),
     ),
-    "treat": (
+    "treat": Step(
         TreatmentForm,
         services.motion_record_treatment,
         gettext_lazy("Die Behandlung wurde erfasst."),
+        gettext_lazy("Behandlung im Stadtrat erfassen"),
+        gettext_lazy("Behandlung speichern"),
     ),
-    "withdraw": (
+    "withdraw": Step(
         WithdrawForm,
         services.motion_withdraw,
         gettext_lazy("Der Antrag wurde zurückgezogen."),
+        gettext_lazy("Antrag zurückziehen"),
+        gettext_lazy("Zurückziehen"),
     ),
 }
-
-
-def get_motion_for_user(request: HttpRequest, pk: int) -> Motion:
-    """A motion of the user's work area; 404 for everybody else (no existence leak)."""
-    queryset = Motion.objects.workspace_for(request.user).select_related(
-        "faction", "lead_department", "meeting", "agenda_item"
-    )
-    return get_object_or_404(queryset, pk=pk)
 
 
 def _published_by_slug(slug: str) -> Motion:
@@ -68,8 +93,6 @@ def _published_by_slug(slug: str) -> Motion:
         "faction", "lead_department", "meeting", "agenda_item"
     )
     try:
-        if slug.startswith("eingang-") and slug[8:].isdigit():
-            return published.get(pk=int(slug[8:]))
         return published.get_by_slug(slug)
     except Motion.DoesNotExist:
         raise Http404(_("Diesen Antrag gibt es nicht oder er ist nicht öffentlich.")) from None
@@ -99,13 +122,14 @@ def motion_detail(request: HttpRequest, slug: str) -> HttpResponse:
     motion = _published_by_slug(slug)
     if slug != motion.public_slug:  # registered since the link was made: the reference URL
         return redirect(motion)
+    events = list(motion.events.public())
     context = {
         "motion": motion,
         "questions": list(motion.questions.all()),
-        "events": [event for event in motion.events.all() if event.is_public],
-        "submitters": list(motion.submitters.filter(public=True)),
-        "insider": request.user.is_authenticated
-        and Motion.objects.workspace_for(request.user).filter(pk=motion.pk).exists(),
+        "events": events,
+        "rejection": next((e for e in events if e.action == MotionEvent.Action.REJECTED), None),
+        "submitters": list(motion.submitters.public()),
+        "insider": access.is_insider(request.user, motion),
         "reports": list(
             AnswerReport.objects.published().filter(motion=motion).order_by("-edition")
         ),
@@ -115,22 +139,26 @@ def motion_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def workspace_motion(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workspace_page(request, get_motion_for_user(request, pk))
+    return _workspace_page(request, access.get_motion_for_user(request, pk))
 
 
 def _workspace_page(request, motion: Motion, bound=None, status: int = 200) -> HttpResponse:
-    actions = services.allowed_actions(motion=motion, user=request.user)
-    forms = {}
-    for action in (name for name in ACTIONS if name in actions):
-        form_class = ACTIONS[action][0]
-        if bound and action in bound:
-            forms[action] = bound[action]
-        elif form_class is not None:
-            forms[action] = _action_form(action, motion, None)
+    actions = access.motion_actions(motion=motion, user=request.user)
+    steps = [
+        {
+            "name": name,
+            "form": (bound or {}).get(name) or _action_form(name, motion, None),
+            "heading": step.heading,
+            "button": step.button,
+            "primary": step.primary,
+        }
+        for name, step in ACTIONS.items()
+        if name in actions and step.form is not None
+    ]
     context = {
         "motion": motion,
         "actions": actions,
-        "forms": forms,
+        "steps": steps,
         "questions": list(motion.questions.all()),
         "events": list(motion.events.select_related("user")),
         "submitters": list(motion.submitters.all()),
@@ -141,18 +169,14 @@ def _workspace_page(request, motion: Motion, bound=None, status: int = 200) -> H
 
 def _report_context(user, motion: Motion) -> dict:
     """The answer reports the user may open from the motion, and whether they may start one."""
-    from requests_app.report_services import can_draft
-
     staff = list(AnswerReport.objects.workspace_for(user).filter(motion=motion).order_by("edition"))
     reports = staff or list(AnswerReport.objects.published().filter(motion=motion))
-    may_start = (
-        motion.status == Motion.Status.REGISTERED and not reports and can_draft(user, motion)
-    )
+    may_start = access.may_start_report(user, motion, has_reports=bool(reports))
     return {"reports": reports, "report_staff": bool(staff), "may_start_report": may_start}
 
 
 def _action_form(action: str, motion: Motion, data):
-    form_class = ACTIONS[action][0]
+    form_class = ACTIONS[action].form
     if form_class is None:
         return None
     kwargs = {"motion": motion} if form_class in (RegisterForm, TreatmentForm) else {}
@@ -161,37 +185,31 @@ def _action_form(action: str, motion: Motion, data):
 
 @require_POST
 def motion_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    motion = get_motion_for_user(request, pk)
     if action not in ACTIONS:
         raise Http404
-    if action not in services.allowed_actions(motion=motion, user=request.user):
-        raise PermissionDenied(_("Diese Aktion ist für Sie oder in diesem Status nicht möglich."))
+    motion = access.get_motion_for_user(request, pk, action=action)
     form = _action_form(action, motion, request.POST)
     if form is not None and not form.is_valid():
         return _workspace_page(request, motion, bound={action: form}, status=400)
-    service, success = ACTIONS[action][1:]
+    step = ACTIONS[action]
     try:
-        service(motion=motion, user=request.user, **(form.cleaned_data if form else {}))
+        step.service(motion=motion, user=request.user, **(form.cleaned_data if form else {}))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, success)
+        messages.success(request, step.success)
     return redirect(motion.get_workspace_url())
 
 
 @require_http_methods(["GET", "POST"])
 def motion_create(request: HttpRequest) -> HttpResponse:
-    if not request.user.has_role("council_member"):
-        raise PermissionDenied(_("Nur Ratsmitglieder legen Anträge an."))
+    access.require_council_member(request.user)
     return _motion_form_page(request, None)
 
 
 @require_http_methods(["GET", "POST"])
 def motion_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    motion = get_motion_for_user(request, pk)
-    if "edit" not in services.allowed_actions(motion=motion, user=request.user):
-        raise PermissionDenied(_("Diesen Antrag können Sie nicht bearbeiten."))
-    return _motion_form_page(request, motion)
+    return _motion_form_page(request, access.get_motion_for_user(request, pk, action="edit"))
 
 
 def _motion_form_page(request: HttpRequest, motion: Motion | None) -> HttpResponse:
@@ -203,12 +221,9 @@ def _motion_form_page(request: HttpRequest, motion: Motion | None) -> HttpRespon
             data = request.POST.copy()
             data[f"{QUESTIONS_PREFIX}-TOTAL_FORMS"] = formset.total_form_count() + 1
             formset = QuestionFormSet(data, prefix=QUESTIONS_PREFIX)
-        elif "preview" in request.POST:
+        elif markdown.wants_preview(request):
             if form.is_valid():
-                preview = {
-                    "text": render_markdown(form.cleaned_data["text"]),
-                    "reasoning": render_markdown(form.cleaned_data["reasoning"]),
-                }
+                preview = _preview(form)
         elif form.is_valid() and formset.is_valid():
             saved = _save_motion(form, formset, user=user, motion=motion)
             if saved is not None:
@@ -228,11 +243,18 @@ def _motion_form_page(request: HttpRequest, motion: Motion | None) -> HttpRespon
     return render(request, "requests_app/motion_form.html", context)
 
 
+def _preview(form: MotionForm) -> list[markdown.PreviewPart]:
+    data = form.cleaned_data
+    return markdown.preview(
+        [(_("Antragstext"), data["text"]), (_("Begründung"), data["reasoning"])]
+    )
+
+
 def _initial(motion: Motion | None) -> dict:
     if motion is None:
         return {"kind": Motion.Kind.RA}
-    fields = ("kind", "title", "text", "reasoning", "version")
-    return {name: getattr(motion, name) for name in fields}
+    fields = ("kind", "title", "text", "reasoning")
+    return {name: getattr(motion, name) for name in fields} | {"version": version_of(motion)}
 
 
 def _save_motion(form, formset, *, user, motion: Motion | None) -> Motion | None:
@@ -246,7 +268,7 @@ def _save_motion(form, formset, *, user, motion: Motion | None) -> Motion | None
         return services.motion_update(
             motion=motion,
             user=user,
-            version=data["version"] or 0,
+            version=data["version"],
             questions=questions_from(formset),
             **fields,
         )

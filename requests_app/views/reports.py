@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from portal import pagecache
-from portal.markdown import render_markdown
-from requests_app import report_services as services
+from portal import markdown, pagecache
+from portal.concurrency import version_of
+from requests_app import access, snapshots
 from requests_app.forms import ExhibitForm, ReportForm, ReviewCommentForm
-from requests_app.models import AnswerReport, Exhibit, Motion
-from requests_app.views.motions import get_motion_for_user
+from requests_app.models import AnswerReport, Exhibit
+from requests_app.services import reports as services
 
 PER_PAGE = 20
 
@@ -37,14 +37,6 @@ ACTIONS = {
         gettext_lazy("Eine neue Fassung zur Korrektur wurde angelegt."),
     ),
 }
-
-
-def get_report_for_user(request: HttpRequest, pk: int) -> AnswerReport:
-    """A report of the user's departments; 404 for everybody else (no existence leak)."""
-    queryset = AnswerReport.objects.workspace_for(request.user).select_related(
-        "motion", "motion__faction", "motion__lead_department", "supersedes", "approver"
-    )
-    return get_object_or_404(queryset, pk=pk)
 
 
 def _published(slug: str) -> AnswerReport:
@@ -122,7 +114,7 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def report_start(request: HttpRequest, pk: int) -> HttpResponse:
-    motion = get_motion_for_user(request, pk)
+    motion = access.get_motion_for_user(request, pk)
     try:
         report = services.report_create(motion=motion, user=request.user)
     except ValidationError as error:
@@ -134,54 +126,32 @@ def report_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 def workspace_report(request: HttpRequest, pk: int) -> HttpResponse:
-    return _workspace_page(request, get_report_for_user(request, pk))
+    return _workspace_page(request, access.get_report_for_user(request, pk))
 
 
 def _workspace_page(request, report: AnswerReport, comment_form=None, status=200):
-    actions = services.allowed_actions(report=report, user=request.user)
     answers = list(
         report.answers.select_related("question")
         .prefetch_related("exhibits")
         .order_by("question__number")
     )
-    if report.is_published:
-        body_html = report.published_html
-    else:
-        body_html = services.render_body(services.report_content(report))
     context = {
         "report": report,
         "motion": report.motion,
-        "actions": actions,
+        "actions": access.report_actions(report=report, user=request.user),
         "answers": answers,
-        "body_html": body_html,
+        "body_html": snapshots.body_html(report),
         "comment_form": comment_form or ReviewCommentForm(prefix="return"),
-        "changes": _changes(report),
+        "changes": snapshots.changes_since_review(report),
         "events": list(report.events.select_related("user")),
-        "editors": services.editor_ids(report),
+        "four_eyes": access.four_eyes_blocks(request.user, report),
     }
     return render(request, "requests_app/workspace_report.html", context, status=status)
 
 
-def _changes(report: AnswerReport) -> list[dict]:
-    """What changed since the approver last sent the report back (empty if nothing)."""
-    if not report.review_baseline or report.is_published:
-        return []
-    before, now = report.review_baseline, services.texts_of(report)
-    changes = []
-    for key, label in (("title", _("Titel")), ("summary", _("Zusammenfassung"))):
-        if before.get(key, "") != now[key]:
-            changes.append({"label": label, "before": before.get(key, ""), "after": now[key]})
-    for number, text in now["answers"].items():
-        old = before.get("answers", {}).get(number, "")
-        if old != text:
-            label = _("Antwort auf Frage %(number)s") % {"number": number}
-            changes.append({"label": label, "before": old, "after": text})
-    return changes
-
-
 @require_POST
 def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    report = get_report_for_user(request, pk)
+    report = access.get_report_for_user(request, pk)
     if action not in ACTIONS:
         raise Http404
     needs_comment, service, success = ACTIONS[action]
@@ -202,46 +172,51 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = get_report_for_user(request, pk)
-    if "edit" not in services.allowed_actions(report=report, user=request.user):
-        raise PermissionDenied(_("Diesen Bericht können Sie nicht bearbeiten."))
-    answers = report.answers.select_related("question").order_by("question__number")
-    preview = None
+    report = access.get_report_for_user(request, pk, action="edit")
+    answers = list(report.answers.select_related("question").order_by("question__number"))
     if request.method == "POST":
         form = ReportForm(request.POST, answers=answers)
-        if form.is_valid() and "preview" in request.POST:
-            preview = [
-                (question, render_markdown(form.cleaned_data[field.name]))
-                for question, field in form.answer_fields()
-            ]
-        elif form.is_valid():
-            try:
-                services.report_update(
-                    report=report,
-                    user=request.user,
-                    version=form.cleaned_data["version"],
-                    title=form.cleaned_data["title"],
-                    summary=form.cleaned_data["summary"],
-                    answers=form.answer_texts(),
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Der Bericht wurde gespeichert."))
-                return redirect(report.get_workspace_url())
     else:
-        initial = {"title": report.title, "summary": report.summary, "version": report.version}
-        initial |= {f"answer_{answer.pk}": answer.text for answer in answers}
-        form = ReportForm(initial=initial, answers=answers)
+        form = ReportForm(initial=_report_initial(report, answers), answers=answers)
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        if markdown.wants_preview(request):
+            preview = markdown.preview(
+                (field.label, form.cleaned_data[field.name]) for _q, field in form.answer_fields()
+            )
+        elif _save_report(form, report, request.user):
+            messages.success(request, _("Der Bericht wurde gespeichert."))
+            return redirect(report.get_workspace_url())
     context = {"report": report, "form": form, "preview": preview}
     return render(request, "requests_app/report_form.html", context)
 
 
+def _report_initial(report: AnswerReport, answers) -> dict:
+    initial = {"title": report.title, "summary": report.summary, "version": version_of(report)}
+    return initial | {f"answer_{answer.pk}": answer.text for answer in answers}
+
+
+def _save_report(form: ReportForm, report: AnswerReport, user) -> bool:
+    """Save the form through the service; False (and a form error) when it refuses."""
+    data = form.cleaned_data
+    try:
+        services.report_update(
+            report=report,
+            user=user,
+            version=data["version"],
+            title=data["title"],
+            summary=data["summary"],
+            answers=form.answer_texts(),
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return False
+    return True
+
+
 @require_http_methods(["GET", "POST"])
 def exhibit_edit(request: HttpRequest, pk: int, exhibit_pk: int | None = None) -> HttpResponse:
-    report = get_report_for_user(request, pk)
-    if "edit" not in services.allowed_actions(report=report, user=request.user):
-        raise PermissionDenied(_("Diesen Bericht können Sie nicht bearbeiten."))
+    report = access.get_report_for_user(request, pk, action="edit")
     exhibit = None
     if exhibit_pk is not None:
         exhibit = get_object_or_404(
@@ -265,11 +240,12 @@ def exhibit_edit(request: HttpRequest, pk: int, exhibit_pk: int | None = None) -
 
 
 def _exhibit_initial(request, report: AnswerReport, exhibit: Exhibit | None) -> dict:
+    version = version_of(report)
     if exhibit is None:
         answer = request.GET.get("antwort", "")
-        return {"version": report.version, "answer": answer if answer.isdigit() else None}
+        return {"version": version, "answer": answer if answer.isdigit() else None}
     return {
-        "version": report.version,
+        "version": version,
         "answer": exhibit.answer_id,
         "kind": exhibit.kind,
         "indicator": exhibit.indicator_id,
@@ -283,14 +259,13 @@ def _exhibit_initial(request, report: AnswerReport, exhibit: Exhibit | None) -> 
 
 @require_POST
 def exhibit_delete(request: HttpRequest, pk: int, exhibit_pk: int) -> HttpResponse:
-    report = get_report_for_user(request, pk)
+    report = access.get_report_for_user(request, pk)
     exhibit = get_object_or_404(Exhibit, pk=exhibit_pk, answer__report=report)
-    version = request.POST.get("version", "")
     try:
         services.exhibit_delete(
             report=report,
             user=request.user,
-            version=int(version) if version.isdigit() else -1,
+            version=request.POST.get("version", ""),
             exhibit=exhibit,
         )
     except ValidationError as error:
@@ -298,8 +273,3 @@ def exhibit_delete(request: HttpRequest, pk: int, exhibit_pk: int) -> HttpRespon
     else:
         messages.success(request, _("Die Anlage wurde entfernt."))
     return redirect(report.get_workspace_url())
-
-
-def motion_reports(motion: Motion) -> list[AnswerReport]:
-    """The published reports of a motion, newest edition first (the motion page's answer)."""
-    return list(AnswerReport.objects.published().filter(motion=motion).order_by("-edition"))

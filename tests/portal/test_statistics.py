@@ -40,15 +40,28 @@ def answered(law):
     answered_motion(department=law, registered=date(2025, 3, 1), answered=date(2025, 3, 5))
 
 
+def _row(page: str, year: int) -> str:
+    return page[page.index(f'<td class="text-end">{year}</td>') :][:400]
+
+
 def test_statistics_show_count_median_and_share_within_deadline(client, answered):
     page = client.get("/antraege/statistik/").content.decode()
     assert "<h1>Wie schnell antwortet die Verwaltung?</h1>" in page
     assert "<svg" in page and "Dezernat Recht" in page
-    row = page[page.index('<td class="text-end">2024</td>') :][:400]
+    row = _row(page, 2024)
     assert '<td class="text-end">3</td>' in row  # answered
-    assert '<td class="text-end">20,0</td>' in row or '<td class="text-end">20.0</td>' in row
-    assert "66,7 %" in row or "66.7 %" in row
+    assert '<td class="text-end">20,0</td>' in row  # German decimals on the German page
+    assert "66,7\u00a0%" in row
     assert "2 von 3" in row
+
+
+def test_the_english_page_shows_english_decimals(client, answered, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get("/antraege/statistik/").content.decode()
+    row = _row(page, 2024)
+    assert '<td class="text-end">20.0</td>' in row
+    assert "66.7%" in row
+    assert "20,0" not in row and "66,7" not in row
 
 
 def test_unpublished_and_open_motions_do_not_count(client, law):

@@ -52,7 +52,14 @@ def registered(owner, faction, department):
     return motion
 
 
-PERSONAS = ["owner", "colleague", "other_faction_member", "office", "staff", "anonymous"]
+PERSONAS = [
+    "owner",
+    "colleague",
+    "other_faction_member",
+    "office",
+    "prevention_office",
+    "anonymous",
+]
 
 
 @pytest.fixture

@@ -11,12 +11,6 @@ from requests_app.models import Motion, MotionEvent, Question
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(settings):
-    settings.DEBUG = True
-    call_command("loaddemo")
-
-
 def snapshot():
     return {
         model.__name__: sorted(

@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError, close_old_connections, connection
 from django.utils import timezone
 
-from requests_app import services
 from requests_app.models import Motion, ReferenceCounter
+from requests_app.services import motions as services
 from tests.factories import MotionFactory, OrganizationFactory
 
 

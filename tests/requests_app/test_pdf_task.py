@@ -16,8 +16,9 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from requests_app import report_services, tasks
+from requests_app import snapshots, tasks
 from requests_app.models import AnswerReport, Exhibit
+from requests_app.services.reports import report_pdf_retry
 from requests_app.tasks import render_report_pdf
 from tests.factories import AnswerReportFactory, CouncilMeetingFactory, MotionFactory
 
@@ -98,8 +99,40 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def pdf_catalog(pdf: bytes) -> bytes:
-    """Every object body, inflated, joined: for checks of /Lang, /StructTreeRoot, /Title."""
+    """Every object body, inflated, joined: for checks of /Lang, /StructTreeRoot, /MarkInfo."""
     return b"\n".join(pdf_objects(pdf).values())
+
+
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _pdf_string(token: bytes) -> str:
+    """A PDF string object, `(literal)` or `<hex>`, as text: UTF-16 after a byte-order mark,
+    else PDFDocEncoding (Latin-1 for the characters a title uses)."""
+    if token.startswith(b"<"):
+        raw = bytes.fromhex(token[1:-1].decode())
+    else:
+        raw = re.sub(
+            rb"\\([0-7]{1,3}|.)",
+            lambda m: bytes([int(m[1], 8)]) if m[1][:1].isdigit() else _ESCAPES.get(m[1], m[1]),
+            token[1:-1],
+            flags=re.S,
+        )
+    if raw.startswith(b"\xfe\xff"):
+        return raw[2:].decode("utf-16-be")
+    return raw.decode("latin-1")
+
+
+def pdf_title(pdf: bytes) -> str:
+    """The title in the document information dictionary (what a PDF reader shows)."""
+    objects = pdf_objects(pdf)
+    info = re.search(rb"/Info (\d+) 0 R", pdf) or re.search(rb"/Info (\d+) 0 R", pdf_catalog(pdf))
+    assert info, "the PDF has no document information dictionary"
+    title = re.search(
+        rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9a-fA-F]*>)", objects[int(info[1])], re.S
+    )
+    assert title, "the document information has no /Title"
+    return _pdf_string(title[1])
 
 
 # --- the task ----------------------------------------------------------------------------------
@@ -120,7 +153,7 @@ def published():
     report = AnswerReportFactory(motion=motion, answers=ANSWERS, title="Bilanz der Prävention")
     CouncilMeetingFactory(name="Sitzung des Präventionsrates")
     Exhibit.objects.create(answer=report.answers.first(), kind=Exhibit.Kind.MEETINGS)
-    report_services.freeze(report)
+    snapshots.freeze(report)
     return report
 
 
@@ -153,13 +186,20 @@ def test_the_pdf_contains_every_question_and_answer_and_the_title_page(published
 def test_the_pdf_is_tagged_pdf_ua_with_language_and_title(published):
     render_report_pdf.call(published.pk)
     published.refresh_from_db()
-    catalog = pdf_catalog(default_storage.open(published.pdf_file.name, "rb").read())
+    pdf = default_storage.open(published.pdf_file.name, "rb").read()
+    catalog = pdf_catalog(pdf)
     assert b"/Lang (de)" in catalog
     assert b"/StructTreeRoot" in catalog
     assert b"/MarkInfo" in catalog
     assert b"pdfuaid:part" in catalog  # PDF/UA-1 identification in the XMP metadata
-    assert re.search(rb"/Title \((?:\\.|[^)])*Bilanz der Pr", catalog) or b"/Title <" in catalog
+    assert pdf_title(pdf) == f"{published.motion.reference} – Bilanz der Prävention"
     assert b"/DisplayDocTitle true" in catalog
+
+
+def test_the_title_reader_decodes_literal_and_utf16_strings():
+    assert _pdf_string(rb"(Bilanz \(2\) der Pr\344vention)") == "Bilanz (2) der Prävention"
+    assert _pdf_string(b"<feff0042002d00e4>") == "B-ä"
+    assert pdf_title(b"1 0 obj<</Title (Alt)/Author (X)>>endobj trailer<</Info 1 0 R>>") == "Alt"
 
 
 def test_an_unpublished_report_gets_no_pdf():
@@ -343,7 +383,7 @@ def test_staffs_retry_starts_a_fresh_set_of_attempts(
     published.motion.lead_department = department
     published.motion.save(update_fields=["lead_department"])
     with commit():
-        report_services.report_pdf_retry(report=published, user=approver)
+        report_pdf_retry(report=published, user=approver)
     published.refresh_from_db()
     assert len(calls) == 4
     assert (published.pdf_status, published.pdf_attempts) == (AnswerReport.PdfStatus.DONE, 1)

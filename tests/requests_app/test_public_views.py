@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from requests_app import services
 from requests_app.models import Motion
+from requests_app.services import motions as services
 from tests.factories import MotionFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from requests_app.models import Motion
+from requests_app.models import Motion, MotionEvent
 from requests_app.templatetags.requests_tags import deadline_light
 from tests.factories import MotionFactory
 
@@ -27,7 +27,7 @@ def motions(draft, submitted, registered, faction):
         ("colleague", {"draft", "submitted", "registered", "conf"}),
         ("other_faction_member", {"submitted", "registered"}),
         ("office", {"draft", "submitted", "registered", "conf"}),
-        ("staff", {"submitted", "registered"}),  # `conf` is led by another department
+        ("prevention_office", {"submitted", "registered"}),  # `conf` is led by another department
     ],
 )
 def test_visible_to(motions, persona, visible, request):
@@ -36,11 +36,11 @@ def test_visible_to(motions, persona, visible, request):
     assert names == visible
 
 
-def test_department_staff_see_their_confidential_motion(motions, staff, department):
+def test_department_staff_see_their_confidential_motion(motions, prevention_office, department):
     motions["conf"].lead_department = department
     motions["conf"].save()
-    assert Motion.objects.visible_to(staff).contains(motions["conf"])
-    assert Motion.objects.workspace_for(staff).contains(motions["conf"])
+    assert Motion.objects.visible_to(prevention_office).contains(motions["conf"])
+    assert Motion.objects.workspace_for(prevention_office).contains(motions["conf"])
 
 
 def test_soft_deleted_motions_disappear(submitted):
@@ -76,3 +76,34 @@ def test_deadline_light_for_closed_and_open_motions(faction):
     assert "beantwortet" in light(MotionFactory.build(faction=faction, status="answered"))
     assert "abgeschlossen" in light(MotionFactory.build(faction=faction, status="withdrawn"))
     assert "keine Frist" in light(MotionFactory.build(faction=faction, status="submitted"))
+
+
+def test_the_deadline_light_runs_no_queries(faction, django_assert_num_queries):
+    motion = MotionFactory.build(
+        faction=faction, status="registered", due_date=timezone.localdate()
+    )
+    with django_assert_num_queries(0):
+        light(motion)
+
+
+def test_a_submitted_motion_is_found_by_its_intake_slug(submitted):
+    assert submitted.public_slug == f"eingang-{submitted.pk}"
+    assert Motion.objects.get_by_slug(submitted.public_slug) == submitted
+    for bad in [f"eingang-{submitted.pk}x", "eingang-", "eingang-" + "9" * 19]:
+        with pytest.raises(Motion.DoesNotExist):
+            Motion.objects.get_by_slug(bad)
+
+
+def test_answered_motions_are_those_with_registration_and_answer_times(registered):
+    assert not Motion.objects.answered().exists()
+    registered.status, registered.answered_at = "answered", timezone.now()
+    registered.save()
+    assert list(Motion.objects.answered()) == [registered]
+
+
+def test_the_event_recorder_stores_nobody_for_an_anonymous_user(draft):
+    event = MotionEvent.objects.record(
+        motion=draft, user=AnonymousUser(), action=MotionEvent.Action.SUBMITTED, to_status="x"
+    )
+    assert (event.user, event.from_status, event.comment, event.report) == (None, "", "", None)
+    assert list(draft.events.public()) == [event]

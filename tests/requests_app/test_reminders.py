@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from requests_app.services import deadline_reminders_send
+from requests_app.services.motions import deadline_reminders_send
 from tests.factories import MotionFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,7 @@ def in_days(days):
 
 
 def test_reminds_amber_and_red_motions_once(
-    faction, department, staff, mailoutbox, django_capture_on_commit_callbacks
+    faction, department, prevention_office, mailoutbox, django_capture_on_commit_callbacks
 ):
     MotionFactory(
         faction=faction, registered=True, lead_department=department, due_date=in_days(30)
@@ -45,7 +45,7 @@ def test_reminds_amber_and_red_motions_once(
     assert sorted(m.subject for m in mailoutbox) == sorted(
         [f"Frist läuft ab: {amber.reference}", f"Frist überschritten: {red.reference}"]
     )
-    assert all(m.to == [staff.email] for m in mailoutbox)
+    assert all(m.to == [prevention_office.email] for m in mailoutbox)
     assert "http://" in mailoutbox[0].body
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -54,7 +54,7 @@ def test_reminds_amber_and_red_motions_once(
 
 
 def test_an_amber_motion_is_reminded_again_when_it_turns_red(
-    faction, department, staff, mailoutbox, django_capture_on_commit_callbacks
+    faction, department, prevention_office, mailoutbox, django_capture_on_commit_callbacks
 ):
     motion = MotionFactory(
         faction=faction, registered=True, lead_department=department, due_date=in_days(2)

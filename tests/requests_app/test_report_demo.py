@@ -4,23 +4,9 @@ draft; loading twice changes nothing."""
 import pytest
 from django.core.management import call_command
 
-from portal import roles
-from prevention.models.districts import load_districts
-from prevention.models.indicators import load_catalogue
 from requests_app.models import AnswerReport, Exhibit
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def demo(settings, django_capture_on_commit_callbacks):
-    settings.DEBUG = True
-    # an earlier transactional test may have flushed what the migrations created
-    roles.ensure_roles()
-    load_districts()
-    load_catalogue()
-    with django_capture_on_commit_callbacks(execute=True):  # the PDF task runs on commit
-        call_command("loaddemo")
 
 
 def test_ba_044_2020_is_answered_by_a_published_report_with_exhibits(demo, client):

@@ -6,16 +6,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from portal import roles
-from requests_app import report_services as services
+from requests_app import snapshots
 from requests_app.models import AnswerReport, Exhibit
+from requests_app.services import reports as services
 from tests.factories import AnswerReportFactory, CouncilMeetingFactory, MotionFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def draft(registered, staff):
-    return services.report_create(motion=registered, user=staff)
+def draft(registered, prevention_office):
+    return services.report_create(motion=registered, user=prevention_office)
 
 
 @pytest.fixture
@@ -105,7 +106,7 @@ def _report_with_exhibits(count: int) -> AnswerReport:
     answer = report.answers.first()
     for position in range(count):
         Exhibit.objects.create(answer=answer, kind=Exhibit.Kind.MEETINGS, position=position + 1)
-    return services.freeze(report)
+    return snapshots.freeze(report)
 
 
 def test_the_report_page_query_count_does_not_grow_with_exhibits(client):
@@ -155,8 +156,8 @@ def test_an_unpublished_correction_is_not_announced(client, published_report):
 # --- work area ---------------------------------------------------------------------------------
 
 
-def test_the_office_starts_a_report_from_the_motion(client, registered, staff):
-    client.force_login(staff)
+def test_the_office_starts_a_report_from_the_motion(client, registered, prevention_office):
+    client.force_login(prevention_office)
     page = client.get(registered.get_workspace_url())
     assert "Antwortbericht anlegen" in page.text
     response = client.post(reverse("requests_app:report_start", args=[registered.pk]))
@@ -164,10 +165,10 @@ def test_the_office_starts_a_report_from_the_motion(client, registered, staff):
     assert response.url == reverse("requests_app:report_edit", args=[report.pk])
 
 
-def test_the_workspace_shows_exhibits_live(client, draft, staff):
+def test_the_workspace_shows_exhibits_live(client, draft, prevention_office):
     CouncilMeetingFactory(name="Frühjahrssitzung KPR")
     Exhibit.objects.create(answer=draft.answers.first(), kind=Exhibit.Kind.MEETINGS)
-    client.force_login(staff)
+    client.force_login(prevention_office)
     response = client.get(draft.get_workspace_url())
     assert response.status_code == 200
     assert "Frühjahrssitzung KPR" in response.text
@@ -179,23 +180,23 @@ def test_other_departments_do_not_see_the_report(client, draft, make_user):
     assert client.get(reverse("requests_app:report_edit", args=[draft.pk])).status_code == 404
 
 
-def test_saving_the_form_stores_the_answers(client, draft, staff):
-    client.force_login(staff)
+def test_saving_the_form_stores_the_answers(client, draft, prevention_office):
+    client.force_login(prevention_office)
     response = _post_answers(client, draft)
     assert response.status_code == 302
     assert draft.answers.first().text == "Die Streifen wurden verdoppelt."
 
 
-def test_a_stale_form_is_refused_with_a_message(client, draft, staff):
-    client.force_login(staff)
+def test_a_stale_form_is_refused_with_a_message(client, draft, prevention_office):
+    client.force_login(prevention_office)
     response = _post_answers(client, draft, version=draft.version - 1)
     assert response.status_code == 200
-    assert "Jemand anderes hat diesen Bericht gespeichert" in response.text
+    assert "Jemand anderes hat diesen Eintrag gespeichert" in response.text
     assert draft.answers.first().text == ""
 
 
-def test_the_preview_renders_markdown_without_saving(client, draft, staff):
-    client.force_login(staff)
+def test_the_preview_renders_markdown_without_saving(client, draft, prevention_office):
+    client.force_login(prevention_office)
     answer = draft.answers.first()
     response = _post_answers(
         client,
@@ -209,8 +210,8 @@ def test_the_preview_renders_markdown_without_saving(client, draft, staff):
     assert draft.answers.first().text == ""
 
 
-def test_adding_an_exhibit(client, draft, staff):
-    client.force_login(staff)
+def test_adding_an_exhibit(client, draft, prevention_office):
+    client.force_login(prevention_office)
     url = reverse("requests_app:exhibit_create", args=[draft.pk])
     data = {
         "answer": draft.answers.first().pk,
@@ -227,8 +228,10 @@ def test_adding_an_exhibit(client, draft, staff):
     assert Exhibit.objects.get().caption == "Projekte"
 
 
-def test_submitting_an_incomplete_report_shows_which_question_is_open(client, draft, staff):
-    client.force_login(staff)
+def test_submitting_an_incomplete_report_shows_which_question_is_open(
+    client, draft, prevention_office
+):
+    client.force_login(prevention_office)
     response = client.post(
         reverse("requests_app:report_action", args=[draft.pk, "submit"]), follow=True
     )
@@ -249,8 +252,10 @@ def test_self_approval_is_forbidden(client, draft, make_user, department):
     assert draft.status == "in_review"
 
 
-def test_the_approver_sees_what_changed_since_the_last_review(client, draft, staff, approver):
-    client.force_login(staff)
+def test_the_approver_sees_what_changed_since_the_last_review(
+    client, draft, prevention_office, approver
+):
+    client.force_login(prevention_office)
     _post_answers(client, draft)
     client.post(reverse("requests_app:report_action", args=[draft.pk, "submit"]))
     client.force_login(approver)
@@ -259,7 +264,7 @@ def test_the_approver_sees_what_changed_since_the_last_review(client, draft, sta
         {"return-comment": "Bitte genauer."},
     )
     draft.refresh_from_db()
-    client.force_login(staff)
+    client.force_login(prevention_office)
     answer = draft.answers.first()
     _post_answers(client, draft, **{f"answer_{answer.pk}": "Die Streifen wurden verdreifacht."})
     client.post(reverse("requests_app:report_action", args=[draft.pk, "submit"]))
@@ -270,34 +275,36 @@ def test_the_approver_sees_what_changed_since_the_last_review(client, draft, sta
     assert "Die Streifen wurden verdreifacht." in response.text  # now
 
 
-def test_sending_back_without_a_comment_shows_the_error(client, draft, staff, approver):
+def test_sending_back_without_a_comment_shows_the_error(client, draft, prevention_office, approver):
     services.report_update(
         report=draft,
-        user=staff,
+        user=prevention_office,
         version=draft.version,
         title=draft.title,
         summary="",
         answers={draft.answers.first().pk: "Text."},
     )
-    services.report_submit(report=draft, user=staff)
+    services.report_submit(report=draft, user=prevention_office)
     client.force_login(approver)
     response = client.post(reverse("requests_app:report_action", args=[draft.pk, "return"]), {})
     assert response.status_code == 400
     assert "Dieses Feld ist zwingend erforderlich." in response.text
 
 
-def test_the_dashboard_lists_reports_in_review_and_drafts(client, draft, staff, approver):
-    client.force_login(staff)
+def test_the_dashboard_lists_reports_in_review_and_drafts(
+    client, draft, prevention_office, approver
+):
+    client.force_login(prevention_office)
     assert draft.title in client.get("/arbeitsbereich/").text
     services.report_update(
         report=draft,
-        user=staff,
+        user=prevention_office,
         version=draft.version,
         title=draft.title,
         summary="",
         answers={draft.answers.first().pk: "Text."},
     )
-    services.report_submit(report=draft, user=staff)
+    services.report_submit(report=draft, user=prevention_office)
     client.force_login(approver)
     page = client.get("/arbeitsbereich/").text
     assert "Berichte in Prüfung" in page and draft.title in page

@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from requests_app import services
+from requests_app.services import motions as services
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from portal.models import AgendaItem
-from requests_app import services
 from requests_app.models import Motion, MotionEvent
+from requests_app.services import motions as services
 from tests.factories import MeetingFactory, MotionFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_colleague_may_edit_the_factions_draft(draft, colleague):
     assert motion.version == draft.version + 1
 
 
-@pytest.mark.parametrize("persona", ["other_faction_member", "office", "staff"])
+@pytest.mark.parametrize("persona", ["other_faction_member", "office", "prevention_office"])
 def test_outsiders_may_not_edit_a_draft(draft, persona, request):
     user = request.getfixturevalue(persona)
     with pytest.raises(PermissionDenied):
@@ -77,7 +77,7 @@ def test_update_refuses_a_stale_version_and_keeps_the_first_save(draft, owner, c
     services.motion_update(
         motion=draft, user=owner, version=opened, kind="RA", title="Erste", questions=["Q1?"]
     )
-    with pytest.raises(ValidationError, match="Jemand anderes hat diesen Antrag gespeichert"):
+    with pytest.raises(ValidationError, match="Jemand anderes hat diesen Eintrag gespeichert"):
         services.motion_update(
             motion=draft, user=colleague, version=opened, kind="BA", title="Zweite", questions=[]
         )
@@ -125,7 +125,7 @@ def test_submit_refuses_motion_without_questions(owner, faction):
     assert motion.status == Status.DRAFT
 
 
-@pytest.mark.parametrize("persona", ["other_faction_member", "office", "staff"])
+@pytest.mark.parametrize("persona", ["other_faction_member", "office", "prevention_office"])
 def test_only_the_faction_may_submit(draft, persona, request):
     with pytest.raises(PermissionDenied):
         services.motion_submit(motion=draft, user=request.getfixturevalue(persona))
@@ -217,7 +217,7 @@ def test_a_draft_withdrawn_before_submission_never_becomes_public(draft, owner):
 
 
 def test_register_assigns_reference_department_and_default_due_date(
-    submitted, office, department, owner, staff, mailoutbox, settings, commit
+    submitted, office, department, owner, prevention_office, mailoutbox, settings, commit
 ):
     settings.MOTION_ANSWER_PERIOD_DAYS = {"RA": 28, "IA": 28}
     with commit():
@@ -231,8 +231,8 @@ def test_register_assigns_reference_department_and_default_due_date(
     assert events(motion)[-1] == ("registered", "submitted", "registered")
     recipients = {tuple(m.to) for m in mailoutbox}
     assert (owner.email,) in recipients  # the submitters
-    assert (staff.email,) in recipients  # the lead department
-    department_mail = next(m for m in mailoutbox if m.to == [staff.email])
+    assert (prevention_office.email,) in recipients  # the lead department
+    department_mail = next(m for m in mailoutbox if m.to == [prevention_office.email])
     assert "federführend" in department_mail.body and motion.reference in department_mail.subject
 
 

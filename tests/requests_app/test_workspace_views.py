@@ -28,7 +28,7 @@ def action_url(motion, action):
         ("colleague", 200),
         ("other_faction_member", 404),
         ("office", 200),
-        ("staff", 404),
+        ("prevention_office", 404),
         ("anonymous", 302),
     ],
 )
@@ -46,7 +46,7 @@ def test_draft_detail_is_only_for_faction_and_office(draft, as_persona, persona,
         ("colleague", 200),
         ("other_faction_member", 404),
         ("office", 403),
-        ("staff", 404),
+        ("prevention_office", 404),
         ("anonymous", 302),
     ],
 )
@@ -61,7 +61,7 @@ def test_draft_edit_page_is_only_for_the_faction(draft, as_persona, persona, sta
         ("colleague", 200),
         ("other_faction_member", 404),
         ("office", 200),
-        ("staff", 200),
+        ("prevention_office", 200),
         ("anonymous", 302),
     ],
 )
@@ -69,14 +69,19 @@ def test_registered_motion_is_open_to_its_lead_department(registered, as_persona
     assert as_persona(persona).get(detail_url(registered)).status_code == status
 
 
-@pytest.mark.parametrize("persona", ["owner", "colleague", "office", "staff"])
+@pytest.mark.parametrize("persona", ["owner", "colleague", "office", "prevention_office"])
 def test_registered_motion_cannot_be_edited_by_anyone(registered, as_persona, persona):
     assert as_persona(persona).get(edit_url(registered)).status_code == 403
 
 
 @pytest.mark.parametrize(
     ("persona", "status"),
-    [("other_faction_member", 404), ("staff", 404), ("office", 403), ("anonymous", 302)],
+    [
+        ("other_faction_member", 404),
+        ("prevention_office", 404),
+        ("office", 403),
+        ("anonymous", 302),
+    ],
 )
 def test_outsiders_cannot_submit_a_draft(draft, as_persona, persona, status):
     assert as_persona(persona).post(action_url(draft, "submit")).status_code == status
@@ -209,7 +214,7 @@ def test_second_save_of_a_stale_form_is_refused_and_overwrites_nothing(draft, as
     )
     html = second.content.decode()
     assert second.status_code == 200
-    assert "Jemand anderes hat diesen Antrag gespeichert" in html
+    assert "Jemand anderes hat diesen Eintrag gespeichert" in html
     assert 'value="Zweite"' in html  # the colleague's input is still in the form
     draft.refresh_from_db()
     assert draft.title == "Erste"
@@ -298,7 +303,7 @@ def test_dashboard_shows_the_office_inbox(submitted, draft, as_persona):
 
 
 def test_dashboard_shows_the_departments_motions(registered, submitted, as_persona):
-    html = as_persona("staff").get(reverse("ratsportal:workspace")).content.decode()
+    html = as_persona("prevention_office").get(reverse("ratsportal:workspace")).content.decode()
     assert "Anträge in Federführung Ihres Dezernats" in html
     assert "Registriert Licht" in html and "noch 20 Tage" in html
     assert "Eingereicht Parks" not in html
@@ -337,7 +342,7 @@ def test_public_detail_links_insiders_to_the_work_area(registered, as_persona, p
         ("colleague", 200),
         ("other_faction_member", 200),
         ("office", 403),
-        ("staff", 403),
+        ("prevention_office", 403),
         ("anonymous", 302),
     ],
 )

@@ -6,7 +6,7 @@ due date, so running the command twice (or on two servers) sends nothing new.
 
 from django.core.management.base import BaseCommand
 
-from requests_app.services import deadline_reminders_send
+from requests_app.services.motions import deadline_reminders_send
 
 
 class Command(BaseCommand):

@@ -1,8 +1,9 @@
 """Every write on motions: drafting, the workflow transitions of DESIGN §4, reminders.
 
-Each service is keyword-only and atomic, locks the motion row, checks who may do what in which
-state, writes one `MotionEvent` and sends its e-mails after the commit. Refusals are
-`PermissionDenied` (wrong person) or `ValidationError` (wrong state or input), in German.
+Each service is keyword-only and atomic, locks the motion row, asks requests_app.access who may
+do what in which state, records one `MotionEvent` and queues its e-mails for after the commit
+(requests_app.mails). Refusals are `PermissionDenied` (wrong person) or `ValidationError`
+(wrong state or input, a stale form), in German.
 """
 
 from __future__ import annotations
@@ -11,86 +12,18 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal import concurrency
 from portal.models import AgendaItem, Meeting, Organization, User
-from requests_app.models import (
-    DeadlineReminder,
-    Motion,
-    MotionEvent,
-    Question,
-    ReferenceCounter,
-    user_departments,
-    user_factions,
-)
+from requests_app import access, mails
+from requests_app.models import DeadlineReminder, Motion, MotionEvent, Question, ReferenceCounter
 
 Status = Motion.Status
 Action = MotionEvent.Action
-
-
-# --- who may do what -------------------------------------------------------------------------
-
-
-def is_office(user) -> bool:
-    return user.is_authenticated and user.has_role("council_office")
-
-
-def is_faction_member(user, motion: Motion) -> bool:
-    """A council member of the motion's faction (the drafters and their colleagues)."""
-    return (
-        user.is_authenticated
-        and user.has_role("council_member")
-        and user_factions(user).filter(pk=motion.faction_id).exists()
-    )
-
-
-def is_department_staff(user, motion: Motion) -> bool:
-    return (
-        motion.lead_department_id is not None
-        and user_departments(user).filter(pk=motion.lead_department_id).exists()
-    )
-
-
-# The transitions: action -> (states it may start from, who may do it).
-TRANSITIONS = {
-    "edit": (Motion.EDITABLE_STATUSES, "faction"),
-    "submit": (Motion.EDITABLE_STATUSES, "faction"),
-    "withdraw": ((Status.DRAFT, Status.RETURNED, Status.SUBMITTED, Status.REGISTERED), "faction"),
-    "return": ((Status.SUBMITTED,), "office"),
-    "reject": ((Status.SUBMITTED,), "office"),
-    "register": ((Status.SUBMITTED,), "office"),
-    "treat": ((Status.SUBMITTED, Status.REGISTERED, Status.ANSWERED), "office"),
-}
-
-
-def allowed_actions(*, motion: Motion, user) -> set[str]:
-    """The actions `user` may take on `motion` now (the detail page offers only these)."""
-    roles = {"faction": is_faction_member(user, motion), "office": is_office(user)}
-    return {
-        action
-        for action, (states, who) in TRANSITIONS.items()
-        if motion.status in states and roles[who]
-    }
-
-
-def _check(action: str, motion: Motion, user) -> None:
-    states, who = TRANSITIONS[action]
-    allowed = is_faction_member(user, motion) if who == "faction" else is_office(user)
-    if not allowed:
-        raise PermissionDenied(
-            _("Nur Ratsmitglieder der Fraktion dürfen das.")
-            if who == "faction"
-            else _("Nur das Ratsbüro darf das.")
-        )
-    if motion.status not in states:
-        raise ValidationError(
-            _("Im Status „%(status)s“ ist das nicht möglich.")
-            % {"status": motion.get_status_display()}
-        )
 
 
 def _lock(motion: Motion) -> Motion:
@@ -113,8 +46,7 @@ def motion_create(
     questions: Iterable[str] = (),
 ) -> Motion:
     """Start a draft for one of the user's factions."""
-    if not user.has_role("council_member") or not user_factions(user).filter(pk=faction.pk):
-        raise PermissionDenied(_("Sie können nur für Ihre eigene Fraktion Anträge anlegen."))
+    access.check_motion_create(user=user, faction=faction)
     motion = Motion(faction=faction, kind=kind, title=title.strip(), text=text, reasoning=reasoning)
     motion.created_by = user
     motion.full_clean()
@@ -122,7 +54,9 @@ def motion_create(
     if user.person_id:
         motion.submitters.add(user.person_id)
     _replace_questions(motion, questions)
-    _event(motion, user, Action.CREATED, "", Status.DRAFT)
+    MotionEvent.objects.record(
+        motion=motion, user=user, action=Action.CREATED, to_status=Status.DRAFT
+    )
     return motion
 
 
@@ -131,7 +65,7 @@ def motion_update(
     *,
     motion: Motion,
     user: User,
-    version: int,
+    version: str | int | None,
     kind: str,
     title: str,
     text: str = "",
@@ -140,23 +74,20 @@ def motion_update(
 ) -> Motion:
     """Save the faction's changes to a draft, unless someone else saved it since `version`."""
     current = _lock(motion)
-    _check("edit", current, user)
-    if current.version != version:
-        raise ValidationError(
-            _(
-                "Jemand anderes hat diesen Antrag gespeichert, nachdem Sie das Formular "
-                "geöffnet haben. Ihre Änderungen wurden nicht gespeichert: Bitte laden Sie "
-                "den Antrag neu und übertragen Sie Ihre Änderungen noch einmal."
-            ),
-            code="stale",
-        )
+    access.check_motion("edit", motion=current, user=user)
+    concurrency.check(current, version)
     current.kind, current.title = kind, title.strip()
     current.text, current.reasoning = text, reasoning
-    current.version += 1
     current.full_clean()
-    current.save()
+    concurrency.bump(current, "kind", "title", "text", "reasoning")
     _replace_questions(current, questions)
-    _event(current, user, Action.EDITED, current.status, current.status)
+    MotionEvent.objects.record(
+        motion=current,
+        user=user,
+        action=Action.EDITED,
+        from_status=current.status,
+        to_status=current.status,
+    )
     return current
 
 
@@ -176,7 +107,7 @@ def _replace_questions(motion: Motion, questions: Iterable[str]) -> None:
 def motion_submit(*, motion: Motion, user: User) -> Motion:
     """Send a draft (or a returned motion) to the council office; it becomes public."""
     motion = _lock(motion)
-    _check("submit", motion, user)
+    access.check_motion("submit", motion=motion, user=user)
     if not motion.title.strip():
         raise ValidationError(_("Ein Antrag ohne Titel kann nicht eingereicht werden."))
     if not motion.questions.exists():
@@ -193,7 +124,7 @@ def motion_submit(*, motion: Motion, user: User) -> Motion:
 @transaction.atomic
 def motion_withdraw(*, motion: Motion, user: User, comment: str = "") -> Motion:
     motion = _lock(motion)
-    _check("withdraw", motion, user)
+    access.check_motion("withdraw", motion=motion, user=user)
     return _transition(motion, user, Action.WITHDRAWN, Status.WITHDRAWN, comment=comment)
 
 
@@ -201,7 +132,7 @@ def motion_withdraw(*, motion: Motion, user: User, comment: str = "") -> Motion:
 def motion_return(*, motion: Motion, user: User, reason: str) -> Motion:
     """Give a submitted motion back to the faction; it is a draft again (and not public)."""
     motion = _lock(motion)
-    _check("return", motion, user)
+    access.check_motion("return", motion=motion, user=user)
     reason = _required_reason(reason)
     return _transition(
         motion, user, Action.RETURNED, Status.RETURNED, comment=reason, submitted_at=None
@@ -212,7 +143,7 @@ def motion_return(*, motion: Motion, user: User, reason: str) -> Motion:
 def motion_reject(*, motion: Motion, user: User, reason: str) -> Motion:
     """Reject a submitted motion as inadmissible; the reason is shown publicly."""
     motion = _lock(motion)
-    _check("reject", motion, user)
+    access.check_motion("reject", motion=motion, user=user)
     reason = _required_reason(reason)
     return _transition(motion, user, Action.REJECTED, Status.REJECTED, comment=reason)
 
@@ -228,7 +159,7 @@ def motion_register(
 ) -> Motion:
     """Assign the next reference number, the lead department and the due date."""
     motion = _lock(motion)
-    _check("register", motion, user)
+    access.check_motion("register", motion=motion, user=user)
     if lead_department.kind != Organization.Kind.DEPARTMENT:
         raise ValidationError(_("Federführend kann nur ein Dezernat oder Amt sein."))
     today = timezone.localdate()
@@ -252,7 +183,7 @@ def motion_register(
         confidential=confidential,
         registered_at=timezone.now(),
     )
-    transaction.on_commit(lambda: _mail_department_assigned(motion.pk))
+    mails.department_assigned(motion=motion)
     return motion
 
 
@@ -270,7 +201,7 @@ def motion_record_treatment(
 ) -> Motion:
     """Record where the council treated the motion and, for a Beschlussantrag, the decision."""
     motion = _lock(motion)
-    _check("treat", motion, user)
+    access.check_motion("treat", motion=motion, user=user)
     if meeting.organization.kind != Organization.Kind.COUNCIL:
         raise ValidationError(_("Bitte wählen Sie eine Sitzung des Stadtrats."))
     if decision not in Motion.Decision.values:
@@ -288,21 +219,12 @@ def motion_record_treatment(
     if decision:
         agenda_item.result = Motion.Decision(decision).label
         agenda_item.save(update_fields=["result", "modified"])
-    comment = str(meeting)
-    if decision:
-        comment += " – " + str(Motion.Decision(decision).label)
-        if all(v is not None for v in votes):
-            comment += " " + _("(Ja %(yes)s, Nein %(no)s, Enthaltung %(abstain)s)") % {
-                "yes": votes_yes,
-                "no": votes_no,
-                "abstain": votes_abstain,
-            }
     return _transition(
         motion,
         user,
         Action.TREATED,
         motion.status,
-        comment=comment,
+        comment=_treatment_comment(meeting, decision, votes),
         meeting=meeting,
         agenda_item=agenda_item,
         decision=decision,
@@ -310,6 +232,21 @@ def motion_record_treatment(
         votes_no=votes_no,
         votes_abstain=votes_abstain,
     )
+
+
+def _treatment_comment(meeting: Meeting, decision: str, votes: tuple) -> str:
+    """The event's note: the meeting, and the decision with its votes where there is one."""
+    comment = str(meeting)
+    if decision:
+        comment += " – " + str(Motion.Decision(decision).label)
+        if all(v is not None for v in votes):
+            yes, no, abstain = votes
+            comment += " " + _("(Ja %(yes)s, Nein %(no)s, Enthaltung %(abstain)s)") % {
+                "yes": yes,
+                "no": no,
+                "abstain": abstain,
+            }
+    return comment
 
 
 @transaction.atomic
@@ -331,27 +268,23 @@ def _required_reason(reason: str) -> str:
 def _transition(
     motion: Motion, user, action: str, to_status: str, *, comment: str = "", **changes
 ) -> Motion:
+    """Move the (locked) motion to `to_status` as a new version, record it, tell the submitters."""
     from_status = motion.status
     motion.status = to_status
     for field, value in changes.items():
         setattr(motion, field, value)
-    motion.version += 1
     motion.full_clean()
-    motion.save()
-    event = _event(motion, user, action, from_status, to_status, comment)
-    transaction.on_commit(lambda: _mail_submitters(event.pk))
-    return motion
-
-
-def _event(motion, user, action, from_status, to_status, comment="") -> MotionEvent:
-    return MotionEvent.objects.create(
+    concurrency.bump(motion, "status", *changes)
+    event = MotionEvent.objects.record(
         motion=motion,
-        user=user if user is not None and user.is_authenticated else None,
+        user=user,
         action=action,
         from_status=from_status,
         to_status=to_status,
         comment=comment,
     )
+    mails.motion_changed(motion=motion, event=event)
+    return motion
 
 
 def _allocate_number(kind: str, year: int) -> int:
@@ -371,92 +304,6 @@ def _allocate_number(kind: str, year: int) -> int:
     return counter.last_number
 
 
-# --- e-mail ------------------------------------------------------------------------------------
-
-
-def _link(motion: Motion) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + motion.get_workspace_url()
-
-
-def _send(addresses: Iterable[str], subject: str, body: str) -> int:
-    """One message per address: recipients never see each other's address."""
-    sent = 0
-    for address in sorted(set(addresses)):
-        sent += EmailMessage(subject, body, None, [address]).send()
-    return sent
-
-
-def _submitter_addresses(motion: Motion) -> list[str]:
-    return list(
-        User.objects.filter(person__motions=motion, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-
-
-def _department_addresses(department_id: int) -> list[str]:
-    return list(
-        User.objects.filter(organizations=department_id, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
-
-
-def _mail_submitters(event_id: int) -> None:
-    event = MotionEvent.objects.select_related("motion").get(pk=event_id)
-    motion = event.motion
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Ihr Antrag „%(title)s“: %(action)s") % {
-            "title": motion.title,
-            "action": event.get_action_display(),
-        }
-        lines = [
-            _("Guten Tag,"),
-            "",
-            _("Ihr Antrag „%(title)s“ wurde %(action)s. Neuer Status: %(status)s.")
-            % {
-                "title": motion.title,
-                "action": event.get_action_display(),
-                "status": motion.get_status_display(),
-            },
-        ]
-        if motion.reference:
-            lines.append(_("Drucksachennummer: %(reference)s") % {"reference": motion.reference})
-        if motion.due_date and motion.status == Status.REGISTERED:
-            lines.append(_("Frist: %(date)s") % {"date": motion.due_date.strftime("%d.%m.%Y")})
-        if event.comment:
-            lines += ["", _("Bemerkung: %(comment)s") % {"comment": event.comment}]
-        lines += ["", _("Zum Antrag: %(url)s") % {"url": _link(motion)}, "", _signature()]
-        _send(_submitter_addresses(motion), subject, "\n".join(lines))
-
-
-def _mail_department_assigned(motion_id: int) -> None:
-    motion = Motion.objects.get(pk=motion_id)
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Neuer Antrag in Ihrer Federführung: %(reference)s") % {
-            "reference": motion.reference
-        }
-        due = motion.due_date.strftime("%d.%m.%Y") if motion.due_date else _("keine")
-        body = "\n".join(
-            [
-                _("Guten Tag,"),
-                "",
-                _("der Antrag %(reference)s „%(title)s“ wurde Ihnen federführend zugewiesen.")
-                % {"reference": motion.reference, "title": motion.title},
-                _("Frist: %(date)s") % {"date": due},
-                "",
-                _("Zum Antrag: %(url)s") % {"url": _link(motion)},
-                "",
-                _signature(),
-            ]
-        )
-        _send(_department_addresses(motion.lead_department_id), subject, body)
-
-
-def _signature() -> str:
-    return _("Diese Nachricht wurde automatisch vom Ratsportal Prävention versandt.")
-
-
 # --- reminders ---------------------------------------------------------------------------------
 
 
@@ -471,30 +318,6 @@ def deadline_reminders_send(*, today: date | None = None) -> int:
                 motion=motion, light=light, due_date=motion.due_date
             )
             if created:
-                transaction.on_commit(lambda m=motion, lt=light: _mail_reminder(m, lt))
+                mails.deadline_reminder(motion=motion, light=light)
                 sent += 1
     return sent
-
-
-def _mail_reminder(motion: Motion, light: str) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
-        if light == "red":
-            subject = _("Frist überschritten: %(reference)s") % {"reference": motion.reference}
-            state = _("Die Frist ist seit dem %(date)s überschritten.")
-        else:
-            subject = _("Frist läuft ab: %(reference)s") % {"reference": motion.reference}
-            state = _("Die Frist endet am %(date)s.")
-        body = "\n".join(
-            [
-                _("Guten Tag,"),
-                "",
-                _("zum Antrag %(reference)s „%(title)s“ steht die Antwort noch aus.")
-                % {"reference": motion.reference, "title": motion.title},
-                state % {"date": motion.due_date.strftime("%d.%m.%Y")},
-                "",
-                _("Zum Antrag: %(url)s") % {"url": _link(motion)},
-                "",
-                _signature(),
-            ]
-        )
-        _send(_department_addresses(motion.lead_department_id), subject, body)

@@ -1,0 +1,288 @@
+"""Every write on answer reports: drafting, exhibits, review, approval, publication, corrections.
+
+The workflow of DESIGN §4: draft -> in_review -> approved -> published; the approver may send a
+report back to draft with a comment. Each service is keyword-only and atomic, locks the report
+row, asks requests_app.access who may act in which state (four-eyes rule included), records one
+`MotionEvent` (with `report` set) and queues mail after the commit. The frozen form of a
+published report is made by requests_app.snapshots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from portal import concurrency
+from portal.models import User
+from requests_app import access, mails, snapshots
+from requests_app.alerts import notify_report_published
+from requests_app.models import Answer, AnswerReport, Exhibit, Motion, MotionEvent
+from requests_app.services.motions import motion_mark_answered
+from requests_app.tasks import render_report_pdf
+
+Status = AnswerReport.Status
+Action = MotionEvent.Action
+
+
+def _lock(report: AnswerReport) -> AnswerReport:
+    return AnswerReport.objects.select_for_update().select_related("motion").get(pk=report.pk)
+
+
+def _save(report: AnswerReport, *fields: str) -> None:
+    """Save a change of the report as a new version (forms opened before are now stale)."""
+    report.full_clean()
+    concurrency.bump(report, *fields)
+
+
+def _lock_for_edit(report: AnswerReport, user, version: str | int | None) -> AnswerReport:
+    """The locked draft, if `user` may edit it and nobody saved it since `version`."""
+    report = _lock(report)
+    access.check_report("edit", report=report, user=user)
+    concurrency.check(report, version)
+    return report
+
+
+# --- drafting ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_create(*, motion: Motion, user: User) -> AnswerReport:
+    """Start the answer report of a registered motion: one empty answer per question."""
+    motion = Motion.objects.select_for_update().get(pk=motion.pk)
+    access.check_report_start(motion=motion, user=user)
+    if motion.status != Motion.Status.REGISTERED:
+        raise ValidationError(_("Nur ein registrierter Antrag wird beantwortet."))
+    if AnswerReport.objects.filter(motion=motion).exists():
+        raise ValidationError(_("Zu diesem Antrag gibt es schon einen Antwortbericht."))
+    report = AnswerReport(
+        motion=motion,
+        slug=motion.public_slug,
+        title=(_("Antwort der Verwaltung: %(title)s") % {"title": motion.title})[:300],
+        created_by=user,
+    )
+    report.full_clean()
+    report.save()
+    Answer.objects.bulk_create(
+        Answer(report=report, question=question) for question in motion.questions.all()
+    )
+    MotionEvent.objects.record(report=report, user=user, action=Action.REPORT_STARTED)
+    return report
+
+
+@transaction.atomic
+def report_update(
+    *,
+    report: AnswerReport,
+    user: User,
+    version: str | int | None,
+    title: str,
+    summary: str,
+    answers: Mapping[int, str],
+) -> AnswerReport:
+    """Save title, summary and answers (`answers`: answer pk -> Markdown) of a draft."""
+    report = _lock_for_edit(report, user, version)
+    report.title, report.summary = title.strip(), summary
+    changed = []
+    for answer in report.answers.all():
+        text = (answers.get(answer.pk, answer.text) or "").strip()
+        if text != answer.text:
+            answer.text = text
+            changed.append(answer)
+    Answer.objects.bulk_update(changed, ["text"])
+    _save(report, "title", "summary")
+    MotionEvent.objects.record(report=report, user=user, action=Action.REPORT_EDITED)
+    return report
+
+
+@transaction.atomic
+def exhibit_save(
+    *,
+    report: AnswerReport,
+    user: User,
+    version: str | int | None,
+    answer: Answer,
+    kind: str,
+    exhibit: Exhibit | None = None,
+    indicator=None,
+    districts: Iterable = (),
+    year_from: int | None = None,
+    year_to: int | None = None,
+    position: int = 1,
+    caption: str = "",
+) -> Exhibit:
+    """Add an exhibit under an answer of a draft, or change one."""
+    report = _lock_for_edit(report, user, version)
+    if answer.report_id != report.pk or (exhibit and exhibit.answer.report_id != report.pk):
+        raise ValidationError(_("Diese Antwort gehört nicht zu diesem Bericht."))
+    if kind in Exhibit.INDICATOR_KINDS and indicator is None:
+        raise ValidationError(_("Bitte wählen Sie eine Kennzahl."))
+    exhibit = exhibit or Exhibit()
+    exhibit.answer, exhibit.kind = answer, kind
+    exhibit.indicator = indicator if kind in Exhibit.INDICATOR_KINDS else None
+    exhibit.year_from, exhibit.year_to = year_from, year_to
+    exhibit.position, exhibit.caption = position, caption.strip()
+    exhibit.full_clean()
+    exhibit.save()
+    exhibit.districts.set(districts)
+    _save(report)
+    MotionEvent.objects.record(
+        report=report,
+        user=user,
+        action=Action.REPORT_EDITED,
+        comment=_("Anlage zu Frage %(number)s: %(kind)s")
+        % {"number": answer.question.number, "kind": exhibit.get_kind_display()},
+    )
+    return exhibit
+
+
+@transaction.atomic
+def exhibit_delete(
+    *, report: AnswerReport, user: User, version: str | int | None, exhibit: Exhibit
+) -> None:
+    report = _lock_for_edit(report, user, version)
+    if exhibit.answer.report_id != report.pk:
+        raise ValidationError(_("Diese Anlage gehört nicht zu diesem Bericht."))
+    comment = _("Anlage entfernt: %(kind)s") % {"kind": exhibit.get_kind_display()}
+    exhibit.delete()
+    _save(report)
+    MotionEvent.objects.record(
+        report=report, user=user, action=Action.REPORT_EDITED, comment=comment
+    )
+
+
+# --- review and approval -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_submit(*, report: AnswerReport, user: User) -> AnswerReport:
+    """Put a complete draft before the approvers (every question needs its answer)."""
+    report = _lock(report)
+    access.check_report("submit", report=report, user=user)
+    unanswered = [
+        answer.question.number
+        for answer in report.answers.select_related("question").order_by("question__number")
+        if not answer.text.strip()
+    ]
+    if unanswered or not report.answers.exists():
+        raise ValidationError(
+            _("Jede Frage braucht eine Antwort. Noch offen: Frage %(numbers)s.")
+            % {"numbers": ", ".join(str(number) for number in unanswered) or "–"},
+            code="incomplete",
+        )
+    report.status, report.submitted_at = Status.IN_REVIEW, timezone.now()
+    _save(report, "status", "submitted_at")
+    MotionEvent.objects.record(report=report, user=user, action=Action.REPORT_SUBMITTED)
+    mails.report_for_review(report=report)
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: AnswerReport, user: User, comment: str) -> AnswerReport:
+    """Send the report back to the office with a comment; remembers what the approver saw."""
+    report = _lock(report)
+    access.check_report("return", report=report, user=user)
+    comment = (comment or "").strip()
+    if not comment:
+        raise ValidationError(_("Bitte schreiben Sie, was zu ändern ist."))
+    report.status, report.approver, report.approved_at = Status.DRAFT, None, None
+    report.review_baseline = snapshots.texts_of(report)
+    _save(report, "status", "approver", "approved_at", "review_baseline")
+    MotionEvent.objects.record(
+        report=report, user=user, action=Action.REPORT_RETURNED, comment=comment
+    )
+    return report
+
+
+@transaction.atomic
+def report_approve(*, report: AnswerReport, user: User) -> AnswerReport:
+    report = _lock(report)
+    access.check_report("approve", report=report, user=user)
+    report.status, report.approver, report.approved_at = Status.APPROVED, user, timezone.now()
+    _save(report, "status", "approver", "approved_at")
+    MotionEvent.objects.record(report=report, user=user, action=Action.REPORT_APPROVED)
+    return report
+
+
+# --- publication -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_publish(*, report: AnswerReport, user: User) -> AnswerReport:
+    """Freeze and publish an approved report; mark the motion answered; queue the PDF."""
+    report = _lock(report)
+    access.check_report("publish", report=report, user=user)
+    snapshots.freeze(report)
+    MotionEvent.objects.record(report=report, user=user, action=Action.REPORT_PUBLISHED)
+    if report.motion.status == Motion.Status.REGISTERED:
+        motion_mark_answered(motion=report.motion, user=user)
+    elif report.supersedes_id:
+        mails.report_corrected(report=report)
+    transaction.on_commit(lambda: enqueue_pdf(report.pk))
+    if report.motion.is_public:
+        # Citizens' e-mail alerts (new reports, this motion's answer); sent after the commit.
+        notify_report_published(
+            motion_pk=report.motion_id, title=report.title, url=report.get_absolute_url()
+        )
+    return report
+
+
+def enqueue_pdf(report_id: int) -> None:
+    """Queue the PDF rendering; however often a report is queued, it is rendered once."""
+    render_report_pdf.enqueue(report_id)
+
+
+@transaction.atomic
+def report_pdf_retry(*, report: AnswerReport, user: User) -> AnswerReport:
+    """Staff's "create the PDF again": a fresh set of attempts (docs/workers.md).
+
+    A run still rendering keeps its claim and finishes; the task queued here then does nothing.
+    """
+    report = _lock(report)
+    access.check_report("retry_pdf", report=report, user=user)
+    report.pdf_status, report.pdf_error = AnswerReport.PdfStatus.PENDING, ""
+    report.pdf_attempts = 0
+    report.save(update_fields=["pdf_status", "pdf_error", "pdf_attempts", "modified"])
+    transaction.on_commit(lambda: enqueue_pdf(report.pk))
+    return report
+
+
+@transaction.atomic
+def report_start_correction(*, report: AnswerReport, user: User) -> AnswerReport:
+    """A correction: a new draft edition with the old one's texts and exhibits."""
+    report = _lock(report)
+    access.check_report("correct", report=report, user=user)
+    if AnswerReport.objects.filter(supersedes=report).exists():
+        raise ValidationError(_("Diese Fassung wurde schon korrigiert."))
+    if AnswerReport.objects.open().filter(motion=report.motion).exists():
+        raise ValidationError(_("Zu diesem Antrag ist schon ein Bericht in Arbeit."))
+    edition = report.edition + 1
+    correction = AnswerReport(
+        motion=report.motion,
+        edition=edition,
+        slug=f"{report.motion.public_slug}-fassung-{edition}",
+        title=report.title,
+        summary=report.summary,
+        supersedes=report,
+        created_by=user,
+    )
+    correction.full_clean()
+    correction.save()
+    for answer in report.answers.prefetch_related("exhibits__districts"):
+        copy = Answer.objects.create(report=correction, question=answer.question, text=answer.text)
+        for exhibit in answer.exhibits.all():
+            districts = list(exhibit.districts.all())
+            exhibit.pk, exhibit.answer = None, copy
+            exhibit._state.adding = True
+            exhibit.save()
+            exhibit.districts.set(districts)
+    MotionEvent.objects.record(
+        report=correction,
+        user=user,
+        action=Action.REPORT_STARTED,
+        comment=_("Korrektur der Fassung %(edition)s") % {"edition": report.edition},
+    )
+    return correction
