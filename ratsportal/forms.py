@@ -29,6 +29,6 @@ class SearchForm(forms.Form):
             (year, str(year) if count is None else f"{year} ({count})") for year, count in years
         ]
         chosen = self.data.get("jahr") if self.is_bound else None
-        if chosen and chosen.isdigit() and int(chosen) not in dict(years):
+        if chosen and chosen.isdigit() and len(chosen) <= 4 and int(chosen) not in dict(years):
             choices.append((int(chosen), chosen))  # keep the user's choice visible
         self.fields["jahr"].widget.choices = choices

@@ -79,7 +79,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         group=group,
         year=year,
         order=order,
-        page=int(number) if number.isdecimal() else 1,
+        page=int(number) if number.isdecimal() and len(number) <= 6 else 1,
         per_page=PER_PAGE,
     )
     # The counts come with the page (one query); the form can offer its years only now.
