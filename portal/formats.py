@@ -6,10 +6,10 @@ Locale-aware through Django's l10n: German pages show 27.012,5 and 1.300.000 €
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, translation
-from django.utils.numberformat import format as number_format
+from django.utils.formats import number_format
 
 Number = Decimal | float | int
 
@@ -18,7 +18,9 @@ def number(value: Number | None, places: int = 0) -> str:
     """A number with grouping and `places` decimals; None gives an empty string."""
     if value is None:
         return ""
-    return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
+    # Django's number_format cuts surplus decimals off (66.66 -> "66,6"): round half up first.
+    rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
 def count(value: int | None) -> str:

@@ -33,6 +33,20 @@ class AliveManager(models.Manager.from_queryset(CoreQuerySet)):
         return super().get_queryset().filter(deleted=False)
 
 
+class MeetingQuerySet(CoreQuerySet):
+    def upcoming(self, now=None):
+        """Meetings from now on (the clock decides, so pages showing them expire from caches)."""
+        return self.filter(start__gte=now or timezone.now())
+
+    def past(self, now=None):
+        return self.filter(start__lt=now or timezone.now())
+
+
+class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted=False)
+
+
 class CoreModel(models.Model):
     """Base of every model the OParl API exposes: timestamps and soft deletion."""
 
@@ -322,6 +336,9 @@ class Meeting(CoreModel):
     attachments = models.ManyToManyField(
         Attachment, verbose_name=_("Anlagen"), blank=True, related_name="meetings"
     )
+
+    objects = MeetingManager()
+    all_objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Sitzung")

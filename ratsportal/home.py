@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext
 
-from prevention import charts, stats
+from portal import formats
+from prevention import stats
+from prevention.figures import format_measure, measure_places
 from prevention.models import District, Indicator
 from prevention.models.council import public_council_meetings
 from requests_app.models import AnswerReport, Motion
@@ -38,10 +39,10 @@ class KeyFigure:
             return ""
         if self.change.percent is not None and self.indicator.per_100k:
             sign = "+" if self.change.percent > 0 else ""
-            return f"{sign}{charts.format_number(self.change.percent, 1)} %"
+            return f"{sign}{formats.number(self.change.percent, 1)} %"
         sign = "+" if self.change.absolute > 0 else ""
-        places = charts.measure_places(self.indicator)
-        number = f"{sign}{charts.format_number(self.change.absolute, places)}"
+        places = measure_places(self.indicator)
+        number = f"{sign}{formats.number(self.change.absolute, places)}"
         if self.indicator.kind == Indicator.Kind.PERCENT:
             return gettext("%(number)s Prozentpunkte") % {"number": number}
         return number
@@ -60,7 +61,7 @@ def open_motions():
     """Published motions still waiting for their answer, earliest deadline first."""
     return (
         Motion.objects.published()
-        .filter(status__in=[Motion.Status.SUBMITTED, Motion.Status.REGISTERED])
+        .awaiting_answer()
         .for_list()
         .order_by(F("due_date").asc(nulls_last=True), "-submitted_at", "-pk")[:OPEN_MOTIONS]
     )
@@ -69,7 +70,7 @@ def open_motions():
 def next_meetings():
     return (
         public_council_meetings()
-        .filter(start__gte=timezone.now())
+        .upcoming()
         .select_related("organization", "location")
         .order_by("start", "pk")[:NEXT_MEETINGS]
     )
@@ -105,7 +106,7 @@ def key_figures() -> list[KeyFigure]:
             KeyFigure(
                 indicator=indicator,
                 year=year,
-                display=charts.format_measure(figure.measure, indicator),
+                display=format_measure(figure.measure, indicator),
                 previous_year=previous,
                 change=change,
                 synthetic=figure.synthetic,

@@ -6,9 +6,12 @@ import shutil
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 
 from portal import roles
+from prevention.models.districts import load_districts
+from prevention.models.indicators import load_catalogue
 from tests.factories import PASSWORD, OrganizationFactory, UserFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django must still allow ORM calls
@@ -86,13 +89,20 @@ def council_office(make_user):
 
 @pytest.fixture
 def prevention_office(make_user, department):
+    """KPR office staff of the `department` fixture (the lead department of `registered`)."""
     return make_user(roles.PREVENTION_OFFICE, organizations=[department])
 
 
 @pytest.fixture
-def staff(prevention_office):
-    """Department staff of the `department` fixture (the lead department of `registered`)."""
-    return prevention_office
+def demo(settings, django_capture_on_commit_callbacks):
+    """The demo content, as `make demo` loads it (with the PDF rendered on commit)."""
+    settings.DEBUG = True
+    # an earlier transactional test may have flushed what the migrations created
+    roles.ensure_roles()
+    load_districts()
+    load_catalogue()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("loaddemo")
 
 
 @pytest.fixture

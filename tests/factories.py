@@ -322,7 +322,7 @@ class AnswerReportFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def publish(self, create, extracted, **kwargs):
         if create and extracted:
-            from requests_app.report_services import freeze
+            from requests_app.snapshots import freeze
 
             freeze(self)
             Motion.objects.filter(pk=self.motion_id).update(

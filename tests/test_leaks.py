@@ -71,8 +71,8 @@ def published_motions() -> None:
 def unpublished_motions() -> list[str]:
     """A draft, a returned, a confidential and a withdrawn-before-submission motion."""
     from portal.models import Organization
-    from requests_app import services
     from requests_app.models import Motion
+    from requests_app.services import motions as services
     from tests.factories import MotionFactory, UserFactory
 
     faction = Organization.objects.create(name="Fraktion Leck", kind="faction")

@@ -70,6 +70,8 @@ CONFIG = "german"
 # Matches counted and ranked per source; a source with more shows "mehr als …".
 CANDIDATES = 1000
 
+# The type filter's order: what citizens look for most first; other groups follow.
+GROUP_ORDER = ("antraege", "berichte", "sitzungen")
 ORDERS = {"relevanz": _("Relevanz"), "datum": _("Datum (neueste zuerst)")}
 
 
@@ -97,7 +99,8 @@ def active_groups() -> dict[str, str]:
     """The type filter's choices: the groups that have a source, in the apps' order."""
     used = {source.group for source in sources()}
     groups = {key: label for each in contributions("search_groups") for key, label in each.items()}
-    return {key: label for key, label in groups.items() if key in used}
+    ordered = sorted(groups, key=lambda key: GROUP_ORDER.index(key) if key in GROUP_ORDER else 99)
+    return {key: groups[key] for key in ordered if key in used}
 
 
 def _sources(group: str = "") -> list[Source]:

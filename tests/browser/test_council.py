@@ -75,7 +75,7 @@ def test_office_records_meeting_and_public_sees_only_public_part(
     page.keyboard.press("Tab")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.locator(".minutes-preview strong").inner_text() == "Präsenzstreifen"
+    assert page.locator(".markdown-preview strong").inner_text() == "Präsenzstreifen"
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Niederschrift speichern").click()
     page.wait_for_selector("text=Die Niederschrift wurde gespeichert.")

@@ -49,7 +49,7 @@ def test_file_submit_register_and_follow(page, people):
     page.get_by_role("button", name="weitere Frage").click()  # no JavaScript needed
     page.get_by_label("Frage 2", exact=True).fill("Bis wann werden sie repariert?")
     page.get_by_role("button", name="Vorschau").click()
-    expect(page.locator(".motion-preview strong")).to_have_text("dringend")
+    expect(page.locator(".markdown-preview strong")).to_have_text("dringend")
     assert_no_axe_violations(page)  # form with preview
     page.get_by_role("button", name="Entwurf speichern").click()
     expect(page.get_by_text("Der Entwurf wurde gespeichert.")).to_be_visible()

@@ -93,7 +93,7 @@ def test_from_filing_to_the_anonymous_pdf_download(page, people, data):
     assert_no_axe_violations(page)  # report form
     page.get_by_label("Antwort auf Frage 1").fill(ANSWERS[0])
     page.get_by_role("button", name="Vorschau").click()
-    expect(page.locator(".report-answer strong")).to_have_text("zwölf")
+    expect(page.locator(".markdown-preview strong")).to_have_text("zwölf")
     assert_no_axe_violations(page)  # report form with preview
     page.get_by_role("button", name="Bericht speichern").click()
     expect(page.get_by_text("Der Bericht wurde gespeichert.")).to_be_visible()
@@ -164,7 +164,7 @@ def test_from_filing_to_the_anonymous_pdf_download(page, people, data):
 
 
 def test_the_report_form_works_by_keyboard_alone(page, people):
-    from requests_app.report_services import report_create
+    from requests_app.services.reports import report_create
     from tests.factories import MotionFactory
 
     department = people["kpr"].organizations.first()

@@ -41,8 +41,8 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from requests_app import report_services as services
 from requests_app.models import AnswerReport
+from requests_app.services import reports as services
 from requests_app.tasks import render_report_pdf
 from tests.factories import AnswerReportFactory, MotionFactory
 

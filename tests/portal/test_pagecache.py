@@ -16,10 +16,10 @@ from django.urls import reverse
 
 from portal import pagecache
 from portal.models import SitePage
-from prevention.importers import import_file
 from prevention.models import District, Measure
-from requests_app import report_services as services
+from prevention.services import import_file
 from requests_app.models import AnswerReport, Motion
+from requests_app.services import reports as services
 from tests.factories import (
     AlertSubscriptionFactory,
     AnswerReportFactory,
@@ -147,15 +147,19 @@ def test_new_alert_subscriptions_do_not_empty_the_cache(client, registered):
 
 
 def test_publishing_a_report_shows_it_on_every_public_channel_at_once(
-    client, registered, staff, approver, commit
+    client, registered, prevention_office, approver, commit
 ):
-    report = services.report_create(motion=registered, user=staff)
+    report = services.report_create(motion=registered, user=prevention_office)
     answers = {answer.pk: "Vierzig neue Leuchten." for answer in report.answers.all()}
     report = services.report_update(
-        report=report, user=staff, version=report.version, title="Antwort Licht", summary="",
+        report=report,
+        user=prevention_office,
+        version=report.version,
+        title="Antwort Licht",
+        summary="",
         answers=answers,
-    )  # fmt: skip
-    report = services.report_submit(report=report, user=staff)
+    )
+    report = services.report_submit(report=report, user=prevention_office)
     report = services.report_approve(report=report, user=approver)
     pages = [
         "/",

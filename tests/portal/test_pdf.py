@@ -120,7 +120,7 @@ def test_data_urls_and_static_files_are_embedded():
 
 @pytest.mark.django_db
 def test_a_report_with_hostile_images_renders_without_touching_them(local_server):
-    from requests_app.report_services import freeze
+    from requests_app.snapshots import freeze
     from requests_app.tasks import render_report_pdf
     from tests.factories import AnswerReportFactory
 
