@@ -12,6 +12,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from portal.markdown import render_markdown
+from portal.validators import printable
 from requests_app.models import AnswerReport, Motion
 
 FEED_ITEMS = 30
@@ -42,10 +43,10 @@ class MotionFeed(PortalFeed):
         )
 
     def item_title(self, item: Motion) -> str:
-        return str(item)
+        return printable(str(item))  # rows saved before the validators may hold control chars
 
     def item_description(self, item: Motion) -> str:
-        text = strip_tags(render_markdown(item.text))
+        text = strip_tags(render_markdown(printable(item.text)))
         return Truncator(text).words(80)
 
     def item_link(self, item: Motion) -> str:
@@ -83,11 +84,11 @@ class ReportFeed(PortalFeed):
         )
 
     def item_title(self, item: AnswerReport) -> str:
-        return item.title
+        return printable(item.title)
 
     def item_description(self, item: AnswerReport) -> str:
         text = strip_tags(render_markdown(item.summary)) or strip_tags(item.published_html)
-        return Truncator(text).words(80)
+        return Truncator(printable(text)).words(80)
 
     def item_link(self, item: AnswerReport) -> str:
         return item.get_absolute_url()

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import AgendaItem, CoreModel, CoreQuerySet, Meeting, Organization, Person
 from portal.roles import COUNCIL_OFFICE
+from portal.validators import MAX_TEXT_LENGTH, TEXT_VALIDATORS, validate_single_line
 
 SLUG_RE = re.compile(r"^(?P<kind>ra|ia|ba)-(?P<number>\d{1,4})-(?P<year>\d{4})$")
 # A submitted motion has no reference yet: its public address is `eingang-<pk>` until then.
@@ -184,9 +185,19 @@ class Motion(CoreModel):
     CLOSED_STATUSES = (Status.ANSWERED, Status.REJECTED, Status.WITHDRAWN)
 
     kind = models.CharField(_("Art"), max_length=2, choices=Kind.choices)
-    title = models.CharField(_("Titel"), max_length=300)
-    text = models.TextField(_("Antragstext (Markdown)"), blank=True)
-    reasoning = models.TextField(_("Begründung (Markdown)"), blank=True)
+    title = models.CharField(_("Titel"), max_length=300, validators=[validate_single_line])
+    text = models.TextField(
+        _("Antragstext (Markdown)"),
+        blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        validators=TEXT_VALIDATORS,
+    )
+    reasoning = models.TextField(
+        _("Begründung (Markdown)"),
+        blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        validators=TEXT_VALIDATORS,
+    )
     faction = models.ForeignKey(
         Organization,
         verbose_name=_("Fraktion"),
@@ -378,7 +389,7 @@ class Question(models.Model):
         Motion, verbose_name=_("Antrag"), on_delete=models.CASCADE, related_name="questions"
     )
     number = models.PositiveSmallIntegerField(_("Nummer"))
-    text = models.TextField(_("Frage"))
+    text = models.TextField(_("Frage"), max_length=MAX_TEXT_LENGTH, validators=TEXT_VALIDATORS)
 
     class Meta:
         verbose_name = _("Frage")

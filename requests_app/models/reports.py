@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.models import CoreModel, CoreQuerySet
 from portal.roles import APPROVER, PREVENTION_OFFICE
+from portal.validators import MAX_TEXT_LENGTH, TEXT_VALIDATORS, validate_single_line
 from requests_app.models.motions import Motion, Question, user_departments
 
 
@@ -94,8 +95,13 @@ class AnswerReport(CoreModel):
     status = models.CharField(
         _("Status"), max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
-    title = models.CharField(_("Titel"), max_length=300)
-    summary = models.TextField(_("Zusammenfassung (Markdown)"), blank=True)
+    title = models.CharField(_("Titel"), max_length=300, validators=[validate_single_line])
+    summary = models.TextField(
+        _("Zusammenfassung (Markdown)"),
+        blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        validators=TEXT_VALIDATORS,
+    )
     supersedes = models.OneToOneField(
         "self",
         verbose_name=_("ersetzt Fassung"),
@@ -226,7 +232,9 @@ class Answer(models.Model):
     question = models.ForeignKey(
         Question, verbose_name=_("Frage"), on_delete=models.PROTECT, related_name="answers"
     )
-    text = models.TextField(_("Antwort (Markdown)"), blank=True)
+    text = models.TextField(
+        _("Antwort (Markdown)"), blank=True, max_length=MAX_TEXT_LENGTH, validators=TEXT_VALIDATORS
+    )
 
     class Meta:
         verbose_name = _("Antwort")

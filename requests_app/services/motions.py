@@ -93,11 +93,14 @@ def motion_update(
 
 def _replace_questions(motion: Motion, questions: Iterable[str]) -> None:
     texts = [text.strip() for text in questions if text and text.strip()]
-    motion.questions.all().delete()
-    Question.objects.bulk_create(
+    rows = [
         Question(motion=motion, number=number, text=text)
         for number, text in enumerate(texts, start=1)
-    )
+    ]
+    for row in rows:  # bulk_create skips the fields' validators (control characters, length)
+        row.clean_fields(exclude=["motion"])
+    motion.questions.all().delete()
+    Question.objects.bulk_create(rows)
 
 
 # --- transitions -------------------------------------------------------------------------------

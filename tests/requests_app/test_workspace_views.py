@@ -355,3 +355,31 @@ def test_my_motions_list_editable_drafts_first(registered, draft, as_persona):
     registered.save()  # newer than the draft, still listed after it
     html = as_persona("owner").get(reverse("ratsportal:workspace")).content.decode()
     assert html.index("Entwurf Radwege") < html.index("Zuletzt geändert")
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", "Laterne\x0b\x01", "Steuerzeichen"),
+        ("title", "Laterne\r\nBcc: alle@example.org", "ohne Zeilenumbruch"),
+        ("text", "Wir fragen:\x00", "Nullzeichen"),  # Django's own check comes first
+        ("fragen-0-text", "Wie viele?\x1b[31m", "Steuerzeichen"),
+    ],
+)
+def test_control_characters_are_refused_with_a_german_message(
+    as_persona, faction, field, value, message
+):
+    response = as_persona("owner").post(
+        reverse("requests_app:motion_create"), form_data(faction=faction.pk, **{field: value})
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Motion.objects.exists()
+
+
+def test_the_feed_survives_a_control_character_saved_before_the_check(client):
+    motion = MotionFactory(submitted=True, title="Laterne")
+    Motion.all_objects.filter(pk=motion.pk).update(title="Laterne\x0b\x01", text="Text\x0b")
+    response = client.get(reverse("requests_app:feed_motions"))
+    assert response.status_code == 200
+    assert "Laterne" in response.content.decode()
