@@ -95,6 +95,14 @@ def can_work_on(user, motion: Motion) -> bool:
     return can_draft(user, motion) or can_review(user, motion)
 
 
+def events_for(user, motion: Motion) -> QuerySet[MotionEvent]:
+    """The motion's event log as this user may read it: the work on an answer report (drafts,
+    review comments, staff names) only for the lead department, the faction and the council
+    office see its publication."""
+    events = motion.events.select_related("user")
+    return events if can_work_on(user, motion) else events.without_report_work()
+
+
 def is_insider(user, motion: Motion) -> bool:
     """Someone whose work area holds the motion (the public page links them there)."""
     return (

@@ -446,6 +446,13 @@ class MotionEventQuerySet(models.QuerySet):
         """The steps the public timeline shows."""
         return self.filter(action__in=MotionEvent.PUBLIC_ACTIONS)
 
+    def without_report_work(self):
+        """Without the administration's internal steps on answer reports (drafting, review,
+        send-back comments and who did them); the publication stays."""
+        return self.exclude(
+            Q(report__isnull=False) & ~Q(action=MotionEvent.Action.REPORT_PUBLISHED)
+        )
+
 
 class MotionEvent(models.Model):
     """The audit log: one row per state change, recorded by the service that made it."""

@@ -160,7 +160,7 @@ def _workspace_page(request, motion: Motion, bound=None, status: int = 200) -> H
         "actions": actions,
         "steps": steps,
         "questions": list(motion.questions.all()),
-        "events": list(motion.events.select_related("user")),
+        "events": list(access.events_for(request.user, motion)),
         "submitters": list(motion.submitters.all()),
         **_report_context(request.user, motion),
     }

@@ -317,3 +317,30 @@ def test_a_council_member_sees_only_the_published_report(client, owner, faction,
     client.force_login(owner)
     assert draft.title not in client.get(motion.get_workspace_url()).text
     assert client.get(draft.get_workspace_url()).status_code == 404
+
+
+def test_the_faction_does_not_read_the_administrations_review(
+    client, draft, prevention_office, approver, owner, office
+):
+    """The send-back comment and the staff's names on an unpublished report stay in the
+    lead department; the faction and the council office see the motion's own steps."""
+    prevention_office.first_name, prevention_office.last_name = "Sachbearbeiterin", "Intern"
+    prevention_office.save()
+    _post_answers_as(client, prevention_office, draft)
+    draft.refresh_from_db()
+    report = services.report_submit(report=draft, user=prevention_office)
+    services.report_return(report=report, user=approver, comment="INTERNE-ANMERKUNG Zahlen prüfen")
+    url = reverse("requests_app:workspace_motion", kwargs={"pk": draft.motion.pk})
+    for outsider in (owner, office):
+        client.force_login(outsider)
+        page = client.get(url).content.decode()
+        assert draft.motion.title in page
+        assert "INTERNE-ANMERKUNG" not in page
+        assert "Sachbearbeiterin" not in page
+    client.force_login(prevention_office)
+    assert "INTERNE-ANMERKUNG" in client.get(url).content.decode()
+
+
+def _post_answers_as(client, user, report):
+    client.force_login(user)
+    _post_answers(client, report)
