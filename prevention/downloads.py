@@ -3,12 +3,12 @@ them, with the licence, the withheld values as "." and demo figures labelled."""
 
 from __future__ import annotations
 
-import csv
 from decimal import Decimal
 from typing import Any, TextIO
 
 from django.utils.translation import gettext as _
 
+from portal.opendata import SafeWriter
 from prevention import stats
 from prevention.models import District, Indicator
 from prevention.models.indicators import SYNTHETIC_NOTICE
@@ -76,7 +76,7 @@ def _plain(number: Decimal | None):
 
 def write_csv(out: TextIO, indicator: Indicator) -> None:
     rows, _synthetic = download_rows(indicator)
-    writer = csv.writer(out)
+    writer = SafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         hidden = row["withheld"] and row["value"] is None

@@ -1,12 +1,11 @@
 """The public answer statistics: how quickly each department answers (`/antraege/statistik/`)."""
 
-import csv
-
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from portal.opendata import SafeWriter
 from requests_app import statistics
 
 
@@ -29,7 +28,7 @@ def answer_statistics_csv(request: HttpRequest) -> HttpResponse:
     rows, _totals = statistics.answer_statistics()
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="antwortstatistik.csv"'
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(statistics.CSV_HEADER)
     writer.writerows(statistics.csv_rows(rows))
     return response

@@ -278,3 +278,16 @@ def test_query_count_does_not_grow_with_years_or_indicators(
     fill([all_offences, safety, *more], range(2012, 2024))
     large = _count_queries(client, url, django_assert_max_num_queries, 12)
     assert large == small
+
+
+@pytest.mark.parametrize(
+    "note", ['=HYPERLINK("https://example.org/x";"Quelle")', "@SUM(1+1)", "+1+1", "-2+3"]
+)
+def test_csv_notes_cannot_become_spreadsheet_formulas(client, all_offences, note):
+    fill([all_offences], [2023])
+    IndicatorValue.objects.filter(indicator=all_offences, district__number="01").update(note=note)
+    response = client.get("/kennzahlen/pks.890000.csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    zentrum = next(r for r in rows if r["district_number"] == "01")
+    assert zentrum["note"] == "'" + note  # the spreadsheets' mark for text
+    assert zentrum["value"] == "110"  # numbers stay numbers
