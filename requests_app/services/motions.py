@@ -214,11 +214,28 @@ def motion_record_treatment(
     votes = (votes_yes, votes_no, votes_abstain)
     if any(v is not None for v in votes) and not decision:
         raise ValidationError(_("Stimmen gibt es nur zusammen mit einem Beschluss."))
-    agenda_item, _created = AgendaItem.objects.get_or_create(
-        meeting=meeting,
-        number=agenda_number.strip(),
-        defaults={"title": str(motion)[:300], "order": 0},
-    )
+    number = agenda_number.strip()
+    agenda_item = AgendaItem.objects.filter(meeting=meeting, number=number).first()
+    if agenda_item is None:
+        # A confidential motion is treated in the non-public part: its title must not become
+        # a public agenda item (pages, OParl).
+        agenda_item = AgendaItem.objects.create(
+            meeting=meeting,
+            number=number,
+            title=str(motion)[:300],
+            order=0,
+            public=motion.is_public,
+        )
+    elif agenda_item.pk != motion.agenda_item_id:
+        # Never write this motion's result into another item of the agenda.
+        raise ValidationError(
+            _(
+                "Den Tagesordnungspunkt %(number)s gibt es in dieser Sitzung schon "
+                "(„%(title)s“). Bitte geben Sie die Nummer des Punktes an, unter dem der "
+                "Antrag behandelt wurde."
+            )
+            % {"number": number, "title": agenda_item.title}
+        )
     if decision:
         agenda_item.result = Motion.Decision(decision).label
         agenda_item.save(update_fields=["result", "modified"])

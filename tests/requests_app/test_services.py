@@ -366,3 +366,33 @@ def test_every_state_change_writes_exactly_one_event(draft, owner, office, depar
     services.motion_register(motion=draft, user=office, lead_department=department)
     services.motion_mark_answered(motion=draft, user=office)
     assert [a for a, *_rest in events(draft)] == ["submitted", "registered", "answered"]
+
+
+def test_a_confidential_motion_becomes_a_non_public_agenda_item(office, department, faction):
+    motion = MotionFactory(faction=faction, kind="RA", registered=True, confidential=True)
+    meeting = MeetingFactory(public=True)
+    motion = services.motion_record_treatment(
+        motion=motion, user=office, meeting=meeting, agenda_number="N 2"
+    )
+    assert motion.agenda_item.public is False
+    assert not AgendaItem.objects.public().filter(title__contains=motion.title).exists()
+
+
+def test_treatment_never_overwrites_another_agenda_item(office, department, faction):
+    meeting = MeetingFactory()
+    other = AgendaItem.objects.create(meeting=meeting, number="Ö 4", title="Haushalt", order=4)
+    other.result = "vertagt"
+    other.save()
+    motion = MotionFactory(faction=faction, kind="BA", registered=True)
+    with pytest.raises(ValidationError, match="gibt es in dieser Sitzung schon"):
+        services.motion_record_treatment(
+            motion=motion, user=office, meeting=meeting, agenda_number="Ö 4", decision="adopted"
+        )
+    other.refresh_from_db()
+    assert other.result == "vertagt"
+    # the motion's own item may be recorded again (a decision added later)
+    services.motion_record_treatment(motion=motion, user=office, meeting=meeting, agenda_number="5")
+    motion = services.motion_record_treatment(
+        motion=motion, user=office, meeting=meeting, agenda_number="5", decision="adopted"
+    )
+    assert motion.agenda_item.result == "angenommen"
