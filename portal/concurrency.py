@@ -73,14 +73,16 @@ def lock_and_check(queryset: QuerySet | type[Model], pk: int, version: str | int
     """Lock the row for the rest of the transaction and check its version; returns the row."""
     if not isinstance(queryset, QuerySet):
         queryset = queryset._default_manager.all()
-    current = queryset.select_for_update().get(pk=pk)
+    # of=("self",): only the row itself; PostgreSQL cannot lock the nullable side of an outer
+    # join that a select_related() of the caller's queryset may add.
+    current = queryset.select_for_update(of=("self",)).get(pk=pk)
     check(current, version)
     return current
 
 
 def check_rows(queryset: QuerySet, version: str | None) -> None:
     """Lock a formset's rows and refuse when any changed since the form was opened."""
-    list(queryset.select_for_update().values_list("pk", flat=True))
+    list(queryset.select_for_update(of=("self",)).values_list("pk", flat=True))
     if version != rows_version(queryset):
         raise stale()
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 
 from portal.legal_texts import PAGES
 from portal.models import SitePage
+from portal.validators import printable
 from ratsportal import workspace as workspace_sections
 from ratsportal.forms import SearchForm
 from ratsportal.search import engine as search
@@ -65,7 +66,8 @@ PER_PAGE = 10
 @login_not_required
 @require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()[:200]
+    # Control characters (a NUL above all) cannot reach PostgreSQL's full-text search.
+    query = printable(request.GET.get("q", "")).strip()[:200]
     form = SearchForm(request.GET or None)
     valid = form.is_valid() if request.GET else False
     if valid:
