@@ -78,3 +78,16 @@ class SprayGuardBackend:
             request.axes_locked_out = True  # axes' middleware answers with its lockout page
             raise PermissionDenied
         return None  # no `get_user`: it never logs anybody in (and force_login skips it)
+
+
+def allow(key: str, *, limit: int, seconds: int) -> bool:
+    """Count one more event under `key` in the shared cache; False from the `limit`-th on
+    within `seconds` (a fixed window from the first event)."""
+    full = f"throttle:{key}"
+    cache.add(full, 0, timeout=seconds)
+    try:
+        count = cache.incr(full)
+    except ValueError:  # expired between add and incr
+        cache.set(full, 1, timeout=seconds)
+        count = 1
+    return count <= limit

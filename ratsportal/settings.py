@@ -159,6 +159,8 @@ AXES_CLIENT_IP_CALLABLE = "portal.throttle.client_address"
 # Failed logins from one address over all user names before that address is refused for
 # AXES_COOLOFF_MINUTES (password spraying; portal/throttle.py).
 LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "20"))
+# Confirmation mails of e-mail alerts one client address may cause per hour (requests_app/alerts).
+ALERT_MAILS_PER_CLIENT_PER_HOUR = int(os.environ.get("ALERT_MAILS_PER_CLIENT_PER_HOUR", "10"))
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "de"

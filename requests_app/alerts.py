@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from portal import throttle
 from portal.mail import absolute_url
 from requests_app import mails
 from requests_app.models import AlertSubscription, Motion
@@ -86,12 +87,16 @@ def unsubscribe_url(subscription: AlertSubscription) -> str:
 
 
 @transaction.atomic
-def alert_subscribe(*, email: str, motion: Motion | None) -> AlertSubscription | None:
+def alert_subscribe(
+    *, email: str, motion: Motion | None, client: str = ""
+) -> AlertSubscription | None:
     """Keep an unconfirmed subscription and mail the confirmation link (after the commit).
 
-    `motion` None follows every new answer report. Returns None when nothing was sent (already
-    confirmed, or mailed less than an hour ago); the page says the same in every case, so it
-    reveals nothing about an address.
+    `motion` None follows every new answer report; `client` is the requesting address
+    (portal.throttle.client_address). Returns None when nothing was sent (already confirmed,
+    mailed less than an hour ago, too many pending requests for the mailbox, too many mails
+    asked for by this client); the page says the same in every case, so it reveals nothing
+    about an address and gives nobody a way to flood a stranger's mailbox.
     """
     email = email.strip().lower()
     validate_email(email)
@@ -102,22 +107,40 @@ def alert_subscribe(*, email: str, motion: Motion | None) -> AlertSubscription |
     )
     now = timezone.now()
     if subscription is not None:
-        if subscription.confirmed_at or subscription.created > now - RESEND_AFTER:
+        if subscription.confirmed_at or (subscription.mailed_at or now) > now - RESEND_AFTER:
             return None
-        subscription.created = now
-        subscription.save(update_fields=["created"])
-    else:
-        pending = AlertSubscription.objects.filter(email=email, confirmed_at__isnull=True)
-        if pending.count() >= MAX_PENDING_PER_ADDRESS:
-            return None
+    elif _pending_for_mailbox(email) >= MAX_PENDING_PER_ADDRESS:
+        return None
+    if not throttle.allow(
+        f"alert-mails:{client}", limit=settings.ALERT_MAILS_PER_CLIENT_PER_HOUR, seconds=3600
+    ):
+        return None
+    if subscription is None:
         try:
             with transaction.atomic():
                 subscription = AlertSubscription.objects.create(email=email, motion=motion)
         except IntegrityError:  # the same request twice at once: the first one mails
             return None
+    subscription.mailed_at = now
+    subscription.save(update_fields=["mailed_at"])
     pk = subscription.pk
     transaction.on_commit(lambda: send_confirmation.enqueue(subscription_pk=pk))
     return subscription
+
+
+def mailbox(email: str) -> str:
+    """The mailbox behind an address: `name+anything@host` reaches `name@host`."""
+    local, _at, domain = email.lower().rpartition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def _pending_for_mailbox(email: str) -> int:
+    box = mailbox(email)
+    local, _at, domain = box.rpartition("@")
+    candidates = AlertSubscription.objects.filter(
+        confirmed_at__isnull=True, email__istartswith=local, email__iendswith=f"@{domain}"
+    ).values_list("email", flat=True)
+    return sum(1 for address in candidates if mailbox(address) == box)
 
 
 @transaction.atomic

@@ -30,6 +30,9 @@ class AlertSubscription(models.Model):
     )
     created = models.DateTimeField(_("angelegt"), default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(_("bestätigt am"), null=True, blank=True)
+    # The last confirmation mail: a resend waits an hour and never prolongs the week in which
+    # an unconfirmed row is purged (`created` stays).
+    mailed_at = models.DateTimeField(_("zuletzt angeschrieben"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("E-Mail-Benachrichtigung")

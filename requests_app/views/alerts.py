@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from portal import throttle
 from requests_app import alerts
 from requests_app.forms import SubscribeForm
 from requests_app.models import Motion
@@ -37,6 +38,7 @@ def alert_subscribe(request: HttpRequest) -> HttpResponse:
             alerts.alert_subscribe(
                 email=form.cleaned_data["email"],
                 motion=None if form.cleaned_data["topic"] == alerts.REPORTS else motion,
+                client=throttle.client_address(request),
             )
         except ValidationError as error:
             form.add_error(None, error)

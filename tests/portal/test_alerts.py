@@ -185,3 +185,47 @@ def test_an_unanswered_motion_page_offers_the_alert(client):
     motion = MotionFactory(registered=True)
     html = client.get(motion.get_absolute_url()).content.decode()
     assert f"/benachrichtigungen/?antrag={motion.public_slug}" in html
+
+
+def test_plus_addresses_count_as_one_mailbox(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    motions = MotionFactory.create_batch(alerts.MAX_PENDING_PER_ADDRESS + 2, registered=True)
+    for number, motion in enumerate(motions):
+        subscribe(
+            client,
+            f"opfer+{number}@example.org",
+            f"antrag:{motion.pk}",
+            f"?antrag={motion.public_slug}",
+            django_capture_on_commit_callbacks,
+        )
+    assert len(mailoutbox) == alerts.MAX_PENDING_PER_ADDRESS
+
+
+def test_asking_again_does_not_keep_an_unconfirmed_address_alive(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    subscribe(client, "spaet@example.org", "berichte", commit=django_capture_on_commit_callbacks)
+    subscription = AlertSubscription.objects.get()
+    eight_days_ago = timezone.now() - datetime.timedelta(days=8)
+    AlertSubscription.objects.filter(pk=subscription.pk).update(
+        created=eight_days_ago, mailed_at=eight_days_ago
+    )
+    subscribe(client, "spaet@example.org", "berichte", commit=django_capture_on_commit_callbacks)
+    assert len(mailoutbox) == 2  # the link was mailed again ...
+    call_command("purge_alert_subscriptions")
+    assert not AlertSubscription.objects.exists()  # ... but the week counts from the first
+
+
+def test_one_client_cannot_mail_many_strangers(
+    client, settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    settings.ALERT_MAILS_PER_CLIENT_PER_HOUR = 3
+    for number in range(6):
+        subscribe(
+            client,
+            f"fremd{number}@example.org",
+            "berichte",
+            commit=django_capture_on_commit_callbacks,
+        )
+    assert len(mailoutbox) == 3
