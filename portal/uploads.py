@@ -9,6 +9,7 @@ something it is not.
 from __future__ import annotations
 
 import hashlib
+import warnings
 from pathlib import PurePath
 
 from django.conf import settings
@@ -52,18 +53,29 @@ def _read_head_and_tail(upload: UploadedFile, size: int = 1024) -> tuple[bytes, 
     return head, tail
 
 
-def _image_decodes(upload: UploadedFile) -> bool:
+# Larger images are refused: 50 megapixels is more than any camera photo of a meeting, and a
+# small file declaring 100,000 × 100,000 pixels would take gigabytes to decode in a PDF.
+MAX_IMAGE_PIXELS = 50_000_000
+
+
+def _image_size(upload: UploadedFile) -> tuple[int, int] | None:
+    """(width, height) of an image that opens and verifies; None for a broken one."""
     from PIL import Image, UnidentifiedImageError
 
     upload.seek(0)
     try:
-        with Image.open(upload) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                size = image.size
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return (MAX_IMAGE_PIXELS, 2)  # declared larger than Pillow will ever decode
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return False
+        return None
     finally:
         upload.seek(0)
-    return True
+    return size
 
 
 def check_upload(upload: UploadedFile) -> str:
@@ -89,10 +101,21 @@ def check_upload(upload: UploadedFile) -> str:
         )
     if mime_type == "application/pdf" and b"%%EOF" not in tail:
         raise ValidationError(_("Die PDF-Datei ist unvollständig oder beschädigt."), code="broken")
-    if mime_type.startswith("image/") and not _image_decodes(upload):
-        raise ValidationError(
-            _("Die Bilddatei ist beschädigt und lässt sich nicht öffnen."), code="broken"
-        )
+    if mime_type.startswith("image/"):
+        size = _image_size(upload)
+        if size is None:
+            raise ValidationError(
+                _("Die Bilddatei ist beschädigt und lässt sich nicht öffnen."), code="broken"
+            )
+        if size[0] * size[1] > MAX_IMAGE_PIXELS:
+            raise ValidationError(
+                _(
+                    "Das Bild ist zu groß (mehr als %(megapixels)s Megapixel). Bitte verkleinern "
+                    "Sie es vor dem Hochladen."
+                )
+                % {"megapixels": MAX_IMAGE_PIXELS // 1_000_000},
+                code="too_many_pixels",
+            )
     return mime_type
 
 

@@ -2,6 +2,8 @@
 
 import hashlib
 import io
+import struct
+import zlib
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -89,3 +91,25 @@ def test_refused_upload_saves_nothing(settings):
     assert not Attachment.objects.exists()
     media = settings.MEDIA_ROOT
     assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
+
+
+def _png_declaring(width: int, height: int) -> bytes:
+    """A tiny PNG whose header claims a huge picture (a decompression bomb's first step)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    idat = zlib.compress(b"\x00" * 16)
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("size", [(100_000, 100_000), (10_000, 10_000)])
+def test_an_image_declaring_too_many_pixels_is_refused_in_german(size):
+    upload = SimpleUploadedFile("riesig.png", _png_declaring(*size), content_type="image/png")
+    with pytest.raises(ValidationError, match="zu groß") as refused:
+        check_upload(upload)
+    assert refused.value.code == "too_many_pixels"
