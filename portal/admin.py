@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from portal.legal_texts import OPERATOR_CHECKLIST, PAGES
 from portal.models import (
     AgendaItem,
     Attachment,
@@ -116,3 +118,20 @@ class AttachmentAdmin(CoreAdmin):
 @admin.register(SitePage)
 class SitePageAdmin(admin.ModelAdmin):
     list_display = ("title", "slug", "modified")
+
+    def changelist_view(self, request, extra_context=None):
+        """The operator's checklist above the list: what each page must state for this site."""
+        for slug, items in OPERATOR_CHECKLIST.items():
+            page = SitePage.objects.filter(slug=slug).first()
+            unchanged = page is None or page.body == PAGES[slug][1]
+            self.message_user(
+                request,
+                format_html(
+                    "{}{}: {}",
+                    PAGES[slug][0],
+                    _(" (noch der Starttext)") if unchanged else "",
+                    "; ".join(str(item) for item in items),
+                ),
+                level=messages.WARNING if unchanged else messages.INFO,
+            )
+        return super().changelist_view(request, extra_context)

@@ -31,7 +31,7 @@ class PortalConfig(AppConfig):
     }
 
     def ready(self):
-        from portal import pagecache, throttle
+        from portal import legal_texts, pagecache, throttle
 
         pagecache.connect_signals()
-        _ = throttle  # connects the counter of failed logins (user_login_failed)
+        _ = throttle, legal_texts  # the failed-login counter; the legal pages' deploy check

@@ -1,4 +1,10 @@
-"""Starting texts of the legal pages. Operators edit them in the admin (Rechtliche Seiten)."""
+"""Starting texts of the legal pages. Operators edit them in the admin (Rechtliche Seiten); the
+admin's list of the pages shows a checklist of what each page must state for the operator's
+site (`OPERATOR_CHECKLIST`), and `check --deploy --database default` names pages still at their
+starting text. The public never sees a placeholder."""
+
+from django.core import checks
+from django.utils.translation import gettext_lazy as _
 
 IMPRINT = """\
 ## Anbieter
@@ -13,7 +19,7 @@ Oberbürgermeisterin bzw. den Oberbürgermeister.
 ## Verantwortlich für den Inhalt
 
 Geschäftsstelle des Kommunalen Präventionsrates Chemnitz, Dezernat Recht, Sicherheit und
-Umweltschutz. Kontaktangaben: *vom Betreiber einzutragen*.
+Umweltschutz, erreichbar unter der oben genannten Anschrift.
 
 ## Hinweis zu den Beispieldaten
 
@@ -24,8 +30,8 @@ Zahlen“ gekennzeichnet sind, sind erfunden und dürfen nicht zitiert werden.
 PRIVACY = """\
 ## Verantwortliche Stelle
 
-Stadt Chemnitz, Markt 1, 09111 Chemnitz. Die Kontaktdaten der oder des behördlichen
-Datenschutzbeauftragten trägt der Betreiber hier ein.
+Stadt Chemnitz, Markt 1, 09111 Chemnitz. Die oder den behördlichen Datenschutzbeauftragten
+erreichen Sie unter derselben Anschrift mit dem Zusatz „Datenschutzbeauftragte/r“.
 
 ## Welche Daten verarbeitet werden
 
@@ -37,6 +43,12 @@ Datenschutzbeauftragten trägt der Betreiber hier ein.
   Sitzungs-Cookie gesetzt. Fehlgeschlagene Anmeldeversuche werden mit IP-Adresse gespeichert, um
   Konten vor dem Erraten von Passwörtern zu schützen.
 - **Sprachwahl:** Wer die Sprache wechselt, erhält ein Cookie, das die gewählte Sprache speichert.
+- **E-Mail-Benachrichtigungen:** Wer eine Benachrichtigung bestellt, gibt seine E-Mail-Adresse
+  an (Einwilligung, Art. 6 Abs. 1 lit. a DSGVO). Gespeichert werden nur die Adresse, das Thema
+  und die Zeitpunkte von Bestellung, Bestätigung und letzter Bestätigungs-E-Mail. Eine nicht
+  bestätigte Adresse wird nach einer Woche gelöscht; wer abbestellt (Link in jeder E-Mail),
+  dessen Adresse wird sofort gelöscht. Um Missbrauch zu verhindern, wird die IP-Adresse einer
+  Bestellung höchstens eine Stunde lang gezählt, nicht gespeichert.
 
 ## Ihre Rechte
 
@@ -68,7 +80,7 @@ Diese Erklärung wurde auf Grundlage einer Selbstbewertung erstellt.
 ## Feedback und Kontakt
 
 Sind Ihnen Mängel beim barrierefreien Zugang aufgefallen? Dann wenden Sie sich bitte an die
-verantwortliche Stelle (Kontaktangaben siehe Impressum, vom Betreiber einzutragen).
+im Impressum genannte verantwortliche Stelle.
 
 ## Durchsetzungsverfahren
 
@@ -82,3 +94,39 @@ PAGES = {
     "datenschutz": ("Datenschutzerklärung", PRIVACY),
     "barrierefreiheit": ("Erklärung zur Barrierefreiheit", ACCESSIBILITY),
 }
+
+# What the operator must check or add on each page before going live (shown in the admin).
+OPERATOR_CHECKLIST = {
+    "impressum": [
+        _("Anschrift, vertretungsberechtigte Person, E-Mail-Adresse und Telefon (§ 5 DDG)"),
+        _("die für den Inhalt verantwortliche Stelle mit Kontakt (§ 18 MStV)"),
+    ],
+    "datenschutz": [
+        _("Kontakt der oder des behördlichen Datenschutzbeauftragten"),
+        _("Speicherfristen der Server-Protokolle und Auftragsverarbeiter (Hosting, Mailserver)"),
+    ],
+    "barrierefreiheit": [
+        _("Datum der Erklärung und der letzten Prüfung"),
+        _("Kontakt für Rückmeldungen zu Barrieren (E-Mail-Adresse oder Telefon)"),
+    ],
+}
+
+
+@checks.register(checks.Tags.database, deploy=True)
+def check_legal_pages(app_configs, databases=None, **kwargs):
+    """`check --deploy --database default`: legal pages still at their starting text."""
+    if not databases:
+        return []
+    from portal.models import SitePage
+
+    edited = dict(SitePage.objects.values_list("slug", "body"))
+    return [
+        checks.Warning(
+            f"Die Seite „{title}“ enthält noch den Starttext.",
+            hint="Im Admin unter „Rechtliche Seiten“ ergänzen: "
+            + "; ".join(str(item) for item in OPERATOR_CHECKLIST[slug]),
+            id="portal.W002",
+        )
+        for slug, (title, body) in PAGES.items()
+        if edited.get(slug, body) == body
+    ]

@@ -138,3 +138,35 @@ def test_pages_for_a_logged_in_person_are_private_and_not_stored(client, make_us
         cache_control = client.get(url)["Cache-Control"]
         assert "private" in cache_control and "no-store" in cache_control, url
         assert "public" not in cache_control
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["/impressum/", "/datenschutz/", "/barrierefreiheit/"])
+def test_legal_pages_show_the_public_no_placeholder(client, url):
+    html = client.get(url).content.decode()
+    assert "einzutragen" not in html and "trägt der Betreiber" not in html
+
+
+@pytest.mark.django_db
+def test_the_privacy_statement_covers_the_alert_addresses(client):
+    html = client.get("/datenschutz/").content.decode()
+    assert "E-Mail-Benachrichtigungen" in html and "nach einer Woche gelöscht" in html
+
+
+@pytest.mark.django_db
+def test_the_admin_lists_what_the_operator_must_add(client, superuser):
+    client.force_login(superuser)
+    html = client.get("/admin/portal/sitepage/").content.decode()
+    assert "Datenschutzbeauftragten" in html
+    assert "noch der Starttext" in html
+
+
+@pytest.mark.django_db
+def test_the_deploy_check_names_legal_pages_at_their_starting_text():
+    from django.core.checks import run_checks
+
+    warnings = run_checks(include_deployment_checks=True, databases=["default"])
+    assert {w.id for w in warnings} >= {"portal.W002"}
+    SitePage.objects.filter(slug="impressum").update(body="Stadt Chemnitz, Markt 1, ...")
+    named = [w.msg for w in run_checks(include_deployment_checks=True, databases=["default"])]
+    assert not any("Impressum" in message for message in named)
