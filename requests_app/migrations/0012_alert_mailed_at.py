@@ -11,16 +11,15 @@ def mailed_when_created(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('requests_app', '0011_text_validators'),
+        ("requests_app", "0011_text_validators"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alertsubscription',
-            name='mailed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='zuletzt angeschrieben'),
+            model_name="alertsubscription",
+            name="mailed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="zuletzt angeschrieben"),
         ),
         migrations.RunPython(mailed_when_created, migrations.RunPython.noop),
     ]

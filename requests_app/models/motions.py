@@ -474,6 +474,7 @@ class MotionEvent(models.Model):
         REPORT_RETURNED = "report_returned", _("Antwortbericht zur Überarbeitung zurückgegeben")
         REPORT_APPROVED = "report_approved", _("Antwortbericht freigegeben")
         REPORT_PUBLISHED = "report_published", _("Antwortbericht veröffentlicht")
+        DISCLOSED = "disclosed", _("Vertraulichkeit mit der Antwort aufgehoben")
 
     # Shown in the public timeline (the others are internal work steps).
     PUBLIC_ACTIONS = (

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal import concurrency
 from portal.models import User
@@ -210,11 +211,35 @@ def report_approve(*, report: AnswerReport, user: User) -> AnswerReport:
 # --- publication -------------------------------------------------------------------------------
 
 
+CONFIDENTIAL_WARNING = gettext_lazy(
+    "Der Antrag ist vertraulich. Mit dem Bericht werden sein Titel und seine Fragen öffentlich "
+    "(Berichtsseite, PDF, Suche, Feeds, OParl), und der Antrag selbst wird öffentlich. Bitte "
+    "bestätigen Sie das ausdrücklich, wenn die Antwort veröffentlicht werden soll."
+)
+
+
 @transaction.atomic
-def report_publish(*, report: AnswerReport, user: User) -> AnswerReport:
-    """Freeze and publish an approved report; mark the motion answered; queue the PDF."""
+def report_publish(*, report: AnswerReport, user: User, disclose: bool = False) -> AnswerReport:
+    """Freeze and publish an approved report; mark the motion answered; queue the PDF.
+
+    The answer to a confidential motion names the motion's title and questions: it is published
+    only with `disclose=True`, the approver's explicit decision, which lifts the motion's
+    confidentiality (a public answer to a secret question would be both) and is recorded.
+    """
     report = _lock(report)
     access.check_report("publish", report=report, user=user)
+    motion = report.motion
+    if motion.confidential:
+        if not disclose:
+            raise ValidationError(CONFIDENTIAL_WARNING, code="confidential")
+        motion.confidential = False
+        motion.save(update_fields=["confidential", "modified"])
+        MotionEvent.objects.record(
+            report=report,
+            user=user,
+            action=Action.DISCLOSED,
+            comment=str(_("Veröffentlichung der Antwort ausdrücklich freigegeben.")),
+        )
     snapshots.freeze(report)
     MotionEvent.objects.record(report=report, user=user, action=Action.REPORT_PUBLISHED)
     if report.motion.status == Motion.Status.REGISTERED:

@@ -156,6 +156,8 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     needs_comment, service, success = ACTIONS[action]
     kwargs = {}
+    if action == "publish":
+        kwargs["disclose"] = request.POST.get("disclose") == "1"
     if needs_comment:
         form = ReviewCommentForm(request.POST, prefix="return")
         if not form.is_valid():

@@ -348,3 +348,22 @@ def test_publication_alerts_the_confirmed_subscribers_only(
     assert "unbestaetigt@example.invalid" not in recipients
     alert = next(m for m in mail.outbox if m.to == [everything.email])
     assert report.get_absolute_url() in alert.body
+
+
+def test_the_answer_to_a_confidential_motion_needs_an_explicit_decision(
+    motion, prevention_office, approver, commit
+):
+    Motion.all_objects.filter(pk=motion.pk).update(confidential=True)
+    motion.refresh_from_db()
+    report = services.report_create(motion=motion, user=prevention_office)
+    report = services.report_approve(report=in_review(report, prevention_office), user=approver)
+    with pytest.raises(ValidationError, match="Der Antrag ist vertraulich"):
+        services.report_publish(report=report, user=approver)
+    report.refresh_from_db()
+    assert report.status == AnswerReport.Status.APPROVED
+    assert not Motion.objects.published().filter(pk=motion.pk).exists()
+    with commit():
+        report = services.report_publish(report=report, user=approver, disclose=True)
+    assert report.status == AnswerReport.Status.PUBLISHED
+    assert Motion.objects.published().filter(pk=motion.pk).exists()  # one decision, both public
+    assert motion.events.filter(action="disclosed", user=approver).exists()

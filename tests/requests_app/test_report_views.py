@@ -344,3 +344,24 @@ def test_the_faction_does_not_read_the_administrations_review(
 def _post_answers_as(client, user, report):
     client.force_login(user)
     _post_answers(client, report)
+
+
+def test_the_approver_is_warned_before_publishing_a_confidential_motions_answer(
+    client, draft, prevention_office, approver
+):
+    _post_answers_as(client, prevention_office, draft)
+    report = services.report_submit(
+        report=AnswerReport.objects.get(pk=draft.pk), user=prevention_office
+    )
+    report = services.report_approve(report=report, user=approver)
+    report.motion.confidential = True
+    report.motion.save(update_fields=["confidential"])
+    client.force_login(approver)
+    page = client.get(report.get_workspace_url()).content.decode()
+    assert "Achtung: Der Antrag ist vertraulich." in page and 'name="disclose"' in page
+    url = reverse("requests_app:report_action", kwargs={"pk": report.pk, "action": "publish"})
+    refused = client.post(url, follow=True).content.decode()
+    assert "bestätigen Sie das ausdrücklich" in refused
+    assert AnswerReport.objects.get(pk=report.pk).status == AnswerReport.Status.APPROVED
+    client.post(url, {"disclose": "1"})
+    assert AnswerReport.objects.get(pk=report.pk).status == AnswerReport.Status.PUBLISHED
