@@ -24,6 +24,10 @@ from django.urls import NoReverseMatch, reverse
 from tests.access import ENTRIES, PUBLIC
 
 MAX_PAGES = 400
+OPARL_LISTS = (
+    "organization", "person", "membership", "meeting", "agendaItem", "paper", "file",
+    "consultation", "locationList", "legislativeTermList",
+)  # fmt: skip
 SKIP_PREFIXES = ("/admin/", "/static/", "/konto/abmelden/", "/i18n/")
 
 UNPUBLISHED: list[Callable[[], list[str]]] = []
@@ -141,6 +145,50 @@ def unpublished_reports() -> list[str]:
 # --- the crawl ------------------------------------------------------------------------------
 
 
+# --- the review of a report, and the KPR's meetings, people and attachments ------------------
+
+
+@unpublished
+def review_comment() -> list[str]:
+    """An approver's send-back comment on a report of a public motion."""
+    from requests_app.services import reports as services
+    from tests.factories import AnswerReportFactory, MotionFactory, OrganizationFactory, UserFactory
+
+    department = OrganizationFactory(kind="department", name="Dezernat Leck")
+    motion = MotionFactory(
+        registered=True, lead_department=department, title="Öffentlich mit Prüfung"
+    )
+    staff = UserFactory(roles=["prevention_office"], organizations=[department])
+    approver = UserFactory(roles=["approver"], organizations=[department])
+    report = AnswerReportFactory(motion=motion, title="Bericht in Prüfung", answers=["Antwort"])
+    report = services.report_submit(report=report, user=staff)
+    comment = marker("reviewcomment")
+    services.report_return(report=report, user=approver, comment=comment)
+    return [comment]
+
+
+@unpublished
+def private_kpr_content() -> list[str]:
+    """A non-public KPR meeting with minutes, a non-public agenda item and a non-public
+    attachment of a public meeting, and a person who is not public."""
+    from django.core.files.base import ContentFile
+
+    from portal.models import Attachment
+    from tests.factories import AgendaItemFactory, CouncilMeetingFactory, PersonFactory
+
+    names = {key: marker(key) for key in ("meeting", "minutes", "item", "file", "person")}
+    CouncilMeetingFactory(name=names["meeting"], minutes=names["minutes"], public=False)
+    public_meeting = CouncilMeetingFactory(name="Öffentliche Sitzung", public=True)
+    AgendaItemFactory(meeting=public_meeting, title=names["item"], public=False)
+    attachment = Attachment(
+        name=names["file"], mime_type="application/pdf", size=8, sha512="0" * 128, public=False
+    )
+    attachment.file.save("intern.pdf", ContentFile(b"%PDF-1.4"), save=True)
+    public_meeting.attachments.add(attachment)
+    PersonFactory(family_name=names["person"], public=False)
+    return list(names.values())
+
+
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -202,13 +250,25 @@ def test_no_unpublished_content_reaches_an_anonymous_visitor(client):
     markers = [m for create in UNPUBLISHED for m in create()]
     assert markers, "no unpublished content was created"
 
-    queue = deque(["/", "/oparl/v1/system", *public_access_table_urls()])
+    # Besides what links reach: the calendar and every OParl list as a mirror syncs it
+    # (with modified_since, deleted objects appear as stubs: they must carry no content).
+    extra = ["/praeventionsrat/sitzungen.ics"]
+    extra += [
+        f"/oparl/v1/body/{body}/{name}?modified_since=2000-01-01T00:00:00%2B00:00"
+        for body in _oparl_body_ids()
+        for name in OPARL_LISTS
+    ]
+    queue = deque(["/", "/oparl/v1/system", *public_access_table_urls(), *extra])
     seen: set[str] = set(queue)
     visited, leaks = 0, []
     while queue and visited < MAX_PAGES:
         path = queue.popleft()
         response = client.get(path)
         visited += 1
+        if path in extra:
+            assert response.status_code == 200, (
+                path
+            )  # a channel that answers nothing proves nothing
         body = b"".join(response) if response.streaming else response.content
         text = body.decode("utf-8", errors="replace")
         leaks += [f"{path}: {m}" for m in markers if m in text]
@@ -227,6 +287,12 @@ def test_no_unpublished_content_reaches_an_anonymous_visitor(client):
     # the crawl really reached the published content (a crawler that stops at / proves nothing)
     assert "/antraege/" in seen and visited > 5
     assert any(path.startswith("/oparl/v1/body/") and "/paper" in path for path in seen)
+
+
+def _oparl_body_ids() -> list[int]:
+    from portal.models import Body
+
+    return list(Body.objects.values_list("pk", flat=True))
 
 
 def test_links_are_collected_only_on_the_same_site():
