@@ -292,6 +292,14 @@ def test_no_unpublished_content_reaches_an_anonymous_visitor(client):
     # the crawl really reached the published content (a crawler that stops at / proves nothing)
     assert "/antraege/" in seen and visited > 5
     assert pdfs, "no report PDF was read as text"
+    # uploaded files are never served by their storage path, public or not
+    from django.conf import settings
+
+    from portal.models import Attachment
+
+    for attachment in Attachment.objects.all():
+        path = f"{settings.MEDIA_URL}{attachment.file.name}"
+        assert client.get(path).status_code == 404, path
     assert any(path.startswith("/oparl/v1/body/") and "/paper" in path for path in seen)
 
 
