@@ -24,11 +24,13 @@ settings turn the page cache off unless DEBUG is on (single-process demo).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import re
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core import checks, paginator
 from django.core.cache import cache
@@ -36,6 +38,7 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, transaction
 from django.db.backends.signals import connection_created
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.functional import cached_property
 
 from portal import registry
@@ -183,6 +186,27 @@ class Paginator(paginator.Paginator):
 # --- the middleware ----------------------------------------------------------------------------
 
 
+@functools.cache
+def _parameter_names() -> frozenset[str]:
+    """The query parameters public pages read: each app names its own (`page_cache_parameters`
+    on its AppConfig, portal/registry.py)."""
+    return frozenset(
+        name
+        for config in apps.get_app_configs()
+        for name in getattr(config, "page_cache_parameters", ())
+    )
+
+
+def _known_parameters(query: QueryDict) -> QueryDict:
+    names = _parameter_names()
+    known = QueryDict(mutable=True, encoding=query.encoding)
+    for name in sorted(query):
+        if name in names:
+            known.setlist(name, query.getlist(name))
+    known._mutable = False
+    return known
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -193,6 +217,9 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if self.timeout <= 0 or not self._cacheable_request(request):
             return self.get_response(request)
+        # Parameters no public page reads are dropped before the view and the key: a random
+        # `?x=…` can neither bypass the cache nor leave its value in a cached page.
+        request.GET = _known_parameters(request.GET)
         key = self._key(request)
         try:
             version, cached = _lookup(key)
@@ -236,7 +263,8 @@ class PageCacheMiddleware:
 
     def _key(self, request) -> str:
         language = visitor_language(request)
-        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        query = request.GET.urlencode()
+        url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         digest = hashlib.sha256(url.encode()).hexdigest()
         return f"page:{language}:{digest}"
 

@@ -8,7 +8,9 @@ Each app declares its contributions on its AppConfig:
   ``portal.search.Source``), ``"search_groups"`` (a dict: type filter key -> label).
 - ``page_cache``: True when public pages show the app's tables, so a write to them invalidates
   the page cache (``portal.pagecache``); ``page_cache_ignored`` names models of the app that no
-  public page shows.
+  public page shows; ``page_cache_parameters`` the query parameters its public pages read (the
+  page cache drops all others from anonymous requests, so they neither bypass it nor end up in
+  a cached page).
 - ``role_permissions``: role -> codenames of the app's model permissions (``portal.roles``).
 """
 

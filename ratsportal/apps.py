@@ -11,3 +11,10 @@ class RatsportalConfig(AppConfig):
 
     name = "ratsportal"
     verbose_name = _("Ratsportal (seitenweit)")
+    # Query parameters its public pages read (search, sitemap pages, OParl lists): the page
+    # cache drops every other one (portal/pagecache.py).
+    page_cache_parameters = (
+        *("q", "typ", "jahr", "sortierung", "seite", "p"),
+        *("page", "limit", "omit_internal"),
+        *("created_since", "created_until", "modified_since", "modified_until"),
+    )

@@ -15,6 +15,8 @@ class RequestsAppConfig(AppConfig):
         "search_sources": "requests_app.search.SOURCES",
     }
     page_cache = True
+    # Query parameters its public pages read (the motion list's filters, the pagers).
+    page_cache_parameters = ("kind", "status", "faction", "department", "year", "sort", "seite")
     # Anyone may subscribe to alerts, and no public page shows them: a flood of subscriptions
     # must not empty the page cache.
     page_cache_ignored = ("AlertSubscription",)

@@ -326,3 +326,22 @@ def test_outsiders_are_not_told_the_cache_state_unless_it_is_turned_on(
         second = get(client, url)
     assert len(queries) == 0, "the second answer should come from the cache"
     assert HEADER not in second
+
+
+def test_unknown_query_parameters_neither_bypass_the_cache_nor_reach_the_page(client, registered):
+    get(client, "/antraege/")
+    with CaptureQueriesContext(connection) as queries:
+        page = get(client, "/antraege/?utm_source=LEAKYPARAM&x=1")
+    assert len(queries) == 0, "an unknown parameter made a new cache entry"
+    assert "LEAKYPARAM" not in page.text
+    # a parameter the page reads still counts: the filter works and is cached apart
+    MotionFactory(registered=True, kind="BA", title="Nur der Beschlussantrag")
+    filtered = get(client, "/antraege/?kind=BA&utm_source=x").text
+    assert "Nur der Beschlussantrag" in filtered and registered.title not in filtered
+
+
+def test_every_filter_of_the_motion_list_is_known_to_the_page_cache(client, registered):
+    from portal import pagecache
+    from requests_app.forms import MotionFilterForm
+
+    assert set(MotionFilterForm(years=[]).fields) <= pagecache._parameter_names()
