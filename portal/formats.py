@@ -23,6 +23,15 @@ def number(value: Number | None, places: int = 0) -> str:
     return number_format(rounded, decimal_pos=places, use_l10n=True, force_grouping=True)
 
 
+def exact(value: Number | None) -> str:
+    """A figure with just the decimals it has: 270.000 from the database is "270", 12.50 is
+    "12,5" – never "270,000", which a reader takes for 270 thousand."""
+    if value is None:
+        return ""
+    normalized = Decimal(str(value)).normalize()
+    return number(normalized, max(0, -normalized.as_tuple().exponent))
+
+
 def count(value: int | None) -> str:
     """A count: grouped, never with decimals (a Decimal 270.000 from the database is 270)."""
     return number(None if value is None else int(value), 0)

@@ -20,6 +20,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal import formats
 from portal.models import Attachment
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -85,8 +86,15 @@ def check_upload(upload: UploadedFile) -> str:
         raise ValidationError(_("Die Datei ist leer."), code="empty")
     if upload.size > limit:
         raise ValidationError(
-            _("Die Datei ist zu groß (%(size)s). Erlaubt sind höchstens %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            _(
+                "Die Datei ist zu groß: %(size)s Bytes, erlaubt sind höchstens %(limit)s "
+                "Bytes (%(readable)s)."
+            )
+            % {
+                "size": formats.count(upload.size),
+                "limit": formats.count(limit),
+                "readable": filesizeformat(limit),
+            },
             code="too_large",
         )
     head, tail = _read_head_and_tail(upload)

@@ -20,6 +20,11 @@ def number_filter(value, places=0) -> str:
     return formats.number(value, int(places))
 
 
+@register.filter(name="exact")
+def exact_filter(value) -> str:
+    return formats.exact(value)
+
+
 @register.filter(name="count")
 def count_filter(value) -> str:
     return formats.count(value)

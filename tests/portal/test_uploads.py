@@ -113,3 +113,13 @@ def test_an_image_declaring_too_many_pixels_is_refused_in_german(size):
     with pytest.raises(ValidationError, match="zu groß") as refused:
         check_upload(upload)
     assert refused.value.code == "too_many_pixels"
+
+
+def test_a_file_just_over_the_limit_says_by_how_much(settings):
+    """Rounded to megabytes both sizes read "10,0 MB": the message gives the bytes."""
+    settings.PORTAL_UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+    big = PDF[:-7] + b" " * (10 * 1024 * 1024) + b"%%EOF\n"
+    with pytest.raises(ValidationError) as refused:
+        check_upload(upload("knapp.pdf", big))
+    message = refused.value.messages[0]
+    assert f"{len(big):,}".replace(",", ".") in message and "10.485.760" in message

@@ -101,3 +101,23 @@ def test_other_roles_cannot_upload_or_confirm(client_as, role):
     assert upload(client, HEADER + "01;pks.890000;2023;5;\n").status_code == 403
     assert client.post(batch.get_absolute_url()).status_code == 403
     assert ImportBatch.objects.count() == 1
+
+
+def test_the_preview_shows_counts_without_decimals_and_refused_files_without_counts(
+    client, make_user
+):
+    from decimal import Decimal
+
+    from portal import formats
+    from prevention.models import ImportBatch
+
+    assert formats.exact(Decimal("270.000")) == "270"
+    assert formats.exact(Decimal("12.50")) == "12,5"
+    assert formats.exact(Decimal("1847")) == "1.847"
+    refused = ImportBatch.objects.create(
+        file_name="kaputt.csv", status=ImportBatch.Status.REFUSED, rows_new=1, sha256="0" * 64
+    )
+    client.force_login(make_user("prevention_office"))
+    html = client.get("/arbeitsbereich/kennzahlen/import/").content.decode()
+    row = html[html.index(refused.file_name) :].split("</tr>")[0]
+    assert '<td class="text-end">–</td>' in row and ">1<" not in row
