@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import http.client
 import os
+import random
 import re
 import signal
 import socket
@@ -58,10 +59,25 @@ DEADLINE = 120  # seconds for anything to happen; a loaded CI machine needs most
 WORKERS = ("worker-1", "worker-2")
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port below the kernel's ephemeral range (32768–60999 here): a port the kernel
+    hands out for bind(0) may be taken a moment later as the local end of an outgoing
+    connection (to PostgreSQL, Redis, the other server), and gunicorn then cannot listen on it
+    ("Connection in use", seen once in CI)."""
+    candidates = [port for port in range(20000, 32000) if port not in _HANDED_OUT]
+    random.shuffle(candidates)
+    for port in candidates:
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _HANDED_OUT.add(port)  # the servers bind later: never give one port twice
+        return port
+    raise RuntimeError("no free port between 20000 and 32000")
 
 
 def database_url() -> str:
