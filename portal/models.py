@@ -42,9 +42,8 @@ class MeetingQuerySet(CoreQuerySet):
         return self.filter(start__lt=now or timezone.now())
 
 
-class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
-    def get_queryset(self):
-        return super().get_queryset().filter(deleted=False)
+# The default manager of meetings: soft-deleted rows hidden like everywhere, plus upcoming()/past().
+MeetingManager = AliveManager.from_queryset(MeetingQuerySet)
 
 
 class CoreModel(models.Model):

@@ -227,10 +227,12 @@ def send_confirmation(*, subscription_pk: int) -> int:
 @task
 def send_report_alerts(*, motion_pk: int, title: str, url: str) -> int:
     """Mail a newly published answer report to its confirmed subscribers; returns the count."""
-    sent = 0
+    sent, topics = 0, {}
     for subscription in recipients(motion_pk):
-        with translation.override(settings.LANGUAGE_CODE):
-            topic = topic_label(subscription)
+        if subscription.motion_id not in topics:  # two labels at most: one query each
+            with translation.override(settings.LANGUAGE_CODE):
+                topics[subscription.motion_id] = topic_label(subscription)
+        topic = topics[subscription.motion_id]
         sent += mails.report_alert(
             address=subscription.email,
             title=title,

@@ -29,7 +29,8 @@ HOSTILE = [
 PARAMETERS = [
     "seite", "q", "typ", "jahr", "sortierung", "richtung", "darstellung", "kennzahl",
     "antrag", "art", "status", "fraktion", "dezernat", "page", "limit", "modified_since",
-    "created_until", "next",
+    "created_until", "next", "antwort", "p", "omit_internal", "kind", "faction", "department",
+    "year", "sort", "created_since", "modified_until",
 ]  # fmt: skip
 SENTINELS = ["987654321", "zzsentinelzz", "pks.zzsentinelzz"]
 

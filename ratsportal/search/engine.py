@@ -29,6 +29,7 @@ Snippets are built from user text and made safe in `snippets.py`.
 
 from __future__ import annotations
 
+import functools
 import operator
 from collections import Counter
 from collections.abc import Sequence
@@ -90,6 +91,7 @@ class Hit:
     snippet: SafeString
 
 
+@functools.cache  # the apps' sources are fixed once the apps are loaded
 def sources() -> list[Source]:
     """Every app's searchable sources (`contributes["search_sources"]`, portal/registry.py)."""
     return [source for contributed in contributions("search_sources") for source in contributed]
