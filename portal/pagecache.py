@@ -1,4 +1,4 @@
-"""Cache of public pages for anonymous visitors (issue 9, DESIGN §9).
+"""Cache of public pages for anonymous visitors (issues 9 and 20, DESIGN §9).
 
 How it stays correct:
 
@@ -6,17 +6,29 @@ How it stays correct:
   pending messages and no cookie but the language and CSRF ones; only answers with status 200
   that set no cookie, used no CSRF token (a form for anonymous visitors) and are not marked
   private or ``never_cache``. Logged-in users never read from or write to this cache.
-* **Key**: scheme, host, language and full path (with query string). The entry holds the page
-  and the *version* of the public content it was rendered from; the version is one integer in
-  the shared cache (Redis in production), read together with the entry in one round trip. An
-  entry of an older version is never served.
-* **Invalidation**: every INSERT, UPDATE or DELETE on a table of the portal's own apps bumps the
-  version – whether it comes from a form, a service, the admin, an import (``bulk_create``),
-  ``QuerySet.update()``, a task worker or a management command. It is bumped at once and again
-  when the transaction commits, so a page rendered from not yet committed data by another
-  process cannot survive the commit. Outdated entries are overwritten or expire.
+* **Key**: scheme, host, language and full path (with the query parameters public pages read).
+* **What a page depends on**: while a page is rendered, every SELECT is watched and the tables
+  of the portal's apps it reads are noted. The entry keeps, for each of those tables, the
+  table's *version* as it was before rendering began. Each table has one version number in the
+  shared cache (Redis in production); all of them are read together with the entry in one round
+  trip, and an entry is served only while none of its tables has a newer version. A district
+  page reads no motion table, so a publication does not outdate it; a motion page reads no
+  indicator table, so an import does not outdate it.
+* **Invalidation**: every INSERT, UPDATE or DELETE on a table of the portal's own apps bumps that
+  table's version – whether it comes from a form, a service, the admin, an import
+  (``bulk_create``), ``QuerySet.update()``, a task worker or a management command. It is bumped
+  at once and again when the transaction commits, so a page rendered from not yet committed data
+  by another process cannot survive the commit.
+* **Writes nothing public shows**: a service that only changes what no public page shows (a
+  motion draft, an answer report before publication, a login's timestamp) runs inside
+  ``private_writes()``; its writes bump nothing. Everything else invalidates, so forgetting the
+  marker costs speed, never correctness.
 * **Time**: pages that depend on the clock ("next meetings") are at most
   ``PAGE_CACHE_SECONDS`` old.
+
+Values computed from the data (``remember()``, the totals behind pagers) follow the same rule:
+they are kept with the versions of the tables their computation read, and a page that uses one
+depends on those tables too.
 
 Several processes need a shared cache for this (``REDIS_URL``); with the local-memory cache,
 settings turn the page cache off unless DEBUG is on (single-process demo).
@@ -24,6 +36,8 @@ settings turn the page cache off unless DEBUG is on (single-process demo).
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import hashlib
 import logging
@@ -46,37 +60,26 @@ from portal.middleware import visitor_language
 
 logger = logging.getLogger(__name__)
 
-VERSION_KEY = "pagecache:version"
+VERSION_PREFIX = "pagecache:v:"
 HEADER = "X-Page-Cache"
 WRITE_RE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
+READ_RE = re.compile(r'\b(?:FROM|JOIN)\s+"?([\w.]+)"?', re.IGNORECASE)
+# Django's `update_last_login` on every login: no public page shows it.
+LAST_LOGIN_RE = re.compile(r'^\s*UPDATE\s+"?\w+"?\s+SET\s+"?last_login"?\s*=\s*%s\s+WHERE', re.I)
 UNCACHEABLE_DIRECTIVES = {"private", "no-cache", "no-store"}
 MEMO_SECONDS = 24 * 3600
 
 _watched_tables: frozenset[str] | None = None
+# The tables read while a page (or a remembered value) is computed, and the versions of all
+# tables when the request began; None outside the page cache.
+_reads: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("reads", default=None)
+_snapshot: contextvars.ContextVar[dict[str, int] | None] = contextvars.ContextVar(
+    "snapshot", default=None
+)
+_private: contextvars.ContextVar[bool] = contextvars.ContextVar("private", default=False)
 
 
-# --- the version -------------------------------------------------------------------------------
-
-
-def current_version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        # A fresh (or flushed) cache starts at the clock, never at an old number whose pages
-        # might still be stored.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-        version = cache.get(VERSION_KEY)
-    return version
-
-
-def bump() -> None:
-    """Invalidate every cached page."""
-    try:
-        try:
-            cache.incr(VERSION_KEY)
-        except ValueError:  # no version yet
-            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-    except Exception:  # the cache is down: log it, never break the write that caused the bump
-        logger.exception("Could not invalidate the page cache")
+# --- the versions ------------------------------------------------------------------------------
 
 
 def _watched() -> frozenset[str]:
@@ -93,72 +96,162 @@ def _watched() -> frozenset[str]:
     return _watched_tables
 
 
-def _on_write(execute, sql, params, many, context):
+def _version_key(table: str) -> str:
+    return VERSION_PREFIX + table
+
+
+def _fetch(*keys: str) -> tuple[dict[str, int], dict]:
+    """The versions of all watched tables and the entries under `keys`, in one round trip."""
+    tables = sorted(_watched())
+    found = cache.get_many([*keys, *map(_version_key, tables)])
+    missing = [table for table in tables if _version_key(table) not in found]
+    if missing:
+        # A fresh (or flushed) cache starts at the clock, never at an old number whose pages
+        # might still be stored.
+        start = time.time_ns()
+        for table in missing:
+            cache.add(_version_key(table), start, timeout=None)
+        found.update(cache.get_many([_version_key(table) for table in missing]))
+    versions = {table: found[_version_key(table)] for table in tables}
+    return versions, {key: found[key] for key in keys if key in found}
+
+
+def current_versions() -> dict[str, int]:
+    return _fetch()[0]
+
+
+def bump(tables=None) -> None:
+    """Invalidate what was computed from `tables` (default: every watched table)."""
+    for table in _watched() if tables is None else tables:
+        key = _version_key(table)
+        try:
+            try:
+                cache.incr(key)
+            except ValueError:  # no version yet
+                cache.add(key, time.time_ns(), timeout=None)
+        except Exception:  # the cache is down: log it, never break the write that caused it
+            logger.exception("Could not invalidate the page cache")
+            return
+
+
+class _BumpOnCommit:
+    """The on-commit callback for one table (one per table and transaction)."""
+
+    def __init__(self, table: str):
+        self.table = table
+
+    def __call__(self) -> None:
+        bump([self.table])
+
+
+@contextlib.contextmanager
+def private_writes():
+    """Writes inside change nothing a public page shows: they invalidate nothing. For services
+    that only touch drafts and work in progress; when in doubt, leave it out."""
+    token = _private.set(True)
+    try:
+        yield
+    finally:
+        _private.reset(token)
+
+
+def _on_query(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
-    match = WRITE_RE.match(sql)
-    if match and match.group(1) in _watched():
-        bump()
-        connection = context["connection"]
-        if connection.in_atomic_block and not any(
-            callback is bump for _sids, callback, _robust in connection.run_on_commit
-        ):
-            transaction.on_commit(bump, using=connection.alias)
+    write = WRITE_RE.match(sql)
+    if write:
+        table = write.group(1)
+        if table in _watched() and not _private.get() and not LAST_LOGIN_RE.match(sql):
+            bump([table])
+            connection = context["connection"]
+            if connection.in_atomic_block and not any(
+                getattr(callback, "table", None) == table
+                for _sids, callback, _robust in connection.run_on_commit
+            ):
+                transaction.on_commit(_BumpOnCommit(table), using=connection.alias)
+    else:
+        reads = _reads.get()
+        if reads is not None:
+            reads.update(table for table in READ_RE.findall(sql) if table in _watched())
     return result
 
 
 def _install(sender, connection, **kwargs) -> None:
-    if _on_write not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_on_write)
+    if _on_query not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_on_query)
 
 
 def connect_signals() -> None:
-    """Watch every database connection for writes (called from PortalConfig.ready)."""
+    """Watch every database connection for reads and writes (called from PortalConfig.ready)."""
     connection_created.connect(_install, dispatch_uid="portal.pagecache")
     for connection in connections.all(initialized_only=True):
         _install(None, connection)
 
 
-# --- values computed once per version ----------------------------------------------------------
+# --- entries: a value and the versions of the tables it was computed from -------------------------
 
 _MISSING = object()
 
 
-def _lookup(key: str):
-    """(current version, the value stored under `key` for that version or _MISSING), read in
-    one round trip: entries are (version, value) pairs, and one of an older version is stale."""
-    found = cache.get_many([VERSION_KEY, key])
-    version = found.get(VERSION_KEY)
-    if version is None:
-        version = current_version()
-    entry = found.get(key)
-    if entry is not None and entry[0] == version:
-        return version, entry[1]
-    return version, _MISSING
+def _valid(entry, versions: dict[str, int]):
+    """The value of a (dependencies, value) entry, or _MISSING if a table changed since."""
+    if entry is None:
+        return _MISSING
+    dependencies, value = entry
+    if all(versions.get(table) == version for table, version in dependencies.items()):
+        reads = _reads.get()
+        if reads is not None:
+            reads.update(dependencies)  # whoever uses the value depends on its tables too
+        return value
+    return _MISSING
 
 
-def _store(key: str, version: int, value, timeout: int) -> None:
-    """Keep `value` as of `version` – the version read *before* computing it, so a write that
+def _store(key: str, versions: dict[str, int], reads: set[str], value, timeout: int) -> None:
+    """Keep `value` with the versions its tables had *before* it was computed, so a write that
     commits meanwhile outdates the entry."""
+    dependencies = {table: versions[table] for table in reads if table in versions}
     try:
-        cache.set(key, (version, value), timeout)
+        cache.set(key, (dependencies, value), timeout)
     except Exception:
         logger.exception("Page cache unavailable")
 
 
+@contextlib.contextmanager
+def _tracking(versions: dict[str, int]):
+    """Note the tables read inside; they are added to an enclosing tracker as well."""
+    outer = _reads.get()
+    reads: set[str] = set()
+    tokens = (_reads.set(reads), _snapshot.set(versions))
+    try:
+        yield reads
+    finally:
+        _reads.reset(tokens[0])
+        _snapshot.reset(tokens[1])
+        if outer is not None:
+            outer.update(reads)
+
+
 def remember(key: str, compute):
-    """`compute()` once per content version, shared by all processes: totals and lists that
-    every write invalidates together with the pages (e.g. the count behind a pager)."""
+    """`compute()` once per version of the tables it reads, shared by all processes: totals and
+    lists that writes to those tables invalidate together with the pages (e.g. the count behind
+    a pager)."""
     if settings.PAGE_CACHE_SECONDS <= 0:
         return compute()
     full_key = f"memo:{key}"
     try:
-        version, value = _lookup(full_key)
+        versions = _snapshot.get()
+        if versions is None:
+            versions, found = _fetch(full_key)
+            entry = found.get(full_key)
+        else:  # inside a page: the versions as of the request's start
+            entry = cache.get(full_key)
     except Exception:
         logger.exception("Page cache unavailable")
         return compute()
+    value = _valid(entry, versions)
     if value is _MISSING:
-        value = compute()
-        _store(full_key, version, value, MEMO_SECONDS)
+        with _tracking(versions) as reads:
+            value = compute()
+        _store(full_key, versions, reads, value, MEMO_SECONDS)
     return value
 
 
@@ -222,7 +315,8 @@ class PageCacheMiddleware:
         request.GET = _known_parameters(request.GET)
         key = self._key(request)
         try:
-            version, cached = _lookup(key)
+            versions, found = _fetch(key)
+            cached = _valid(found.get(key), versions)
         except Exception:
             logger.exception("Page cache unavailable")
             return self.get_response(request)
@@ -230,9 +324,10 @@ class PageCacheMiddleware:
             if settings.PAGE_CACHE_HEADER:
                 cached[HEADER] = "hit"
             return cached
-        response = self.get_response(request)
+        with _tracking(versions) as reads:
+            response = self.get_response(request)
         if self._cacheable_response(request, response):
-            _store(key, version, response, self.timeout)
+            _store(key, versions, reads, response, self.timeout)
             if settings.PAGE_CACHE_HEADER:
                 response[HEADER] = "miss"
         return response

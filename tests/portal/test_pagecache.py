@@ -345,3 +345,73 @@ def test_every_filter_of_the_motion_list_is_known_to_the_page_cache(client, regi
     from requests_app.forms import MotionFilterForm
 
     assert set(MotionFilterForm(years=[]).fields) <= pagecache._parameter_names()
+
+
+# --- invalidation that follows what the public can see (issue 20) ------------------------------
+
+
+def test_an_indicator_import_leaves_motion_pages_in_the_cache(client, registered):
+    motion_url = registered.get_absolute_url()
+    district_url = District.objects.get(number="01").get_absolute_url()
+    warm(client, motion_url)
+    warm(client, district_url)
+    plan, _batch = import_file(
+        data=b"district;indicator;period;value;note\n01;pks.890000;2023;4712;\n",
+        file_name="neu.csv",
+    )
+    assert plan.ok
+    assert get(client, motion_url)[HEADER] == "hit"
+    page = get(client, district_url)
+    assert page[HEADER] == "miss"
+    assert "4.712" in page.text
+
+
+def test_a_motion_edit_leaves_district_pages_in_the_cache(client, registered):
+    district_url = District.objects.get(number="01").get_absolute_url()
+    motion_url = registered.get_absolute_url()
+    warm(client, district_url)
+    warm(client, motion_url)
+    Motion.all_objects.filter(pk=registered.pk).update(title="Neuer Titel")
+    assert get(client, district_url)[HEADER] == "hit"
+    page = get(client, motion_url)
+    assert page[HEADER] == "miss"
+    assert "Neuer Titel" in page.text
+
+
+def test_a_login_invalidates_no_public_page(client, make_user, registered):
+    url = registered.get_absolute_url()
+    warm(client, url)
+    user = make_user()
+    user.set_password("geheim-genug-123")
+    user.save()
+    before = pagecache.current_versions()
+    other = Client()
+    response = other.post(
+        reverse("login"), {"username": user.username, "password": "geheim-genug-123"}
+    )
+    assert response.status_code == 302
+    # Django wrote the login's time into the user table; that outdates nothing.
+    assert pagecache.current_versions() == before
+    assert get(client, url)[HEADER] == "hit"
+
+
+def test_private_writes_invalidate_nothing_and_other_writes_still_do(client, registered):
+    url = registered.get_absolute_url()
+    warm(client, url)
+    with pagecache.private_writes():
+        MotionFactory(title="Entwurf, den niemand sieht")
+    assert get(client, url)[HEADER] == "hit"
+    Motion.all_objects.filter(pk=registered.pk).update(title="Öffentlich geändert")
+    assert "Öffentlich geändert" in get(client, url).text
+
+
+def test_a_page_depends_on_the_tables_behind_a_remembered_total(client):
+    MotionFactory.create_batch(25, registered=True)
+    get(client, "/antraege/")  # counts and remembers the total
+    # The second page reads the total from the memo, not from the database – it must still be
+    # outdated when a motion is added.
+    warm(client, "/antraege/?seite=2")
+    MotionFactory(registered=True, title="Die sechsundzwanzigste")
+    page = get(client, "/antraege/?seite=2")
+    assert page[HEADER] == "miss"
+    assert "26" in page.text
