@@ -10,7 +10,15 @@ Run as a script (``.venv/bin/python docs/bench.py``; options: ``--help``). It
    serving this module's ``application``: the portal plus a bare Django view
    ``/__bench__/bare/`` that returns a short text through the same middleware,
 4. loads the bare view and each page with the same wrk settings and prints a table of requests
-   per second, p95 latency, errors, and the ratio to the bare view.
+   per second, p95 latency, errors, and the ratio to the bare view; three work-area pages are
+   loaded logged in (never cached),
+5. the **mixed run** (issue 20): anonymous visitors over all page types in a day's proportions
+   (``MIX``, many different motions, reports, districts) while ``docs/bench_writer.py`` does what
+   staff do through the real services (a draft save every second, an answer edit every 5 s, a
+   publication every minute, an indicator import every 10 minutes); it reports throughput as a
+   ratio to the bare view, p95 latency, the page-cache hit rate and errors,
+6. writes every figure as JSON (``--json``, default ``var/bench/<commit>-<time>.json``) so two
+   commits can be compared side by side.
 
 The bare view exists only in this module's URLconf, which only this WSGI entry point uses:
 ``ratsportal.urls`` and therefore the production site never contain it.
@@ -32,6 +40,86 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BARE_PATH = "/__bench__/bare/"
+MIX_SCRIPT = """
+paths = {%(paths)s}
+threads = {}
+setup = function(thread)
+  thread:set("offset", #threads * 97)
+  table.insert(threads, thread)
+end
+init = function(args)
+  n = offset
+  hits = 0
+  answers = 0
+end
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+response = function(status, headers, body)
+  answers = answers + 1
+  if headers["X-Page-Cache"] == "hit" then hits = hits + 1 end
+end
+done = function(summary, latency, requests)
+  local h, t = 0, 0
+  for _, thread in ipairs(threads) do
+    h = h + thread:get("hits")
+    t = t + thread:get("answers")
+  end
+  local e = summary.errors
+  io.write(string.format("BENCH %%d %%d %%d %%d %%d %%d\\n", latency:percentile(95.0),
+    summary.requests, e.connect + e.read + e.write + e.timeout + e.status, summary.duration, h, t))
+end
+"""
+# A day's anonymous visits: (share in percent, kind of page); the URLs of each kind rotate over
+# many objects, so the page cache holds what a real day's visitors would find in it.
+MIX = [
+    (15, "home"),
+    (10, "motion_list"),
+    (25, "motion"),
+    (15, "report"),
+    (10, "district"),
+    (5, "indicator"),
+    (8, "search"),
+    (5, "oparl"),
+    (5, "pdf"),
+    (2, "feed"),
+]
+MIX_CODE = """
+import json
+from prevention.models import District, Indicator
+from requests_app.models import AnswerReport, Motion
+motions = Motion.objects.published().order_by("-pk")[:300]
+reports = AnswerReport.objects.published().order_by("-pk")[:100]
+print(json.dumps({
+    "motion": [m.get_absolute_url() for m in motions],
+    "report": [r.get_absolute_url() for r in reports],
+    "pdf": [r.get_pdf_url() for r in
+            AnswerReport.objects.published().filter(pdf_status="done").order_by("-pk")[:20]],
+    "district": [d.get_absolute_url() for d in District.objects.order_by("number")],
+    "indicator": ["/kennzahlen/%s/" % i.key for i in Indicator.objects.order_by("key")[:10]],
+}))
+"""
+SEARCH_TERMS = ["Videoüberwachung", "Polizei", "Sicherheit", "Beleuchtung", "Zentrum", "Schule"]
+# Logged-in staff pages (never cached): the accounts and a draft come from bench_writer.Staff.
+LOGIN_CODE = """
+import json
+from django.conf import settings
+from django.test import Client
+from bench_writer import Staff
+staff = Staff()
+def cookie(user):
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+print(json.dumps({
+    "cookie_name": settings.SESSION_COOKIE_NAME,
+    "office": cookie(staff.office),
+    "author": cookie(staff.author),
+    "report": staff.report.pk,
+}))
+"""
+
 WRK_SCRIPT = """
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -129,7 +217,7 @@ SEEDED_CHECK = (
 ENSURE_PDF = (
     "from django.core.files.base import ContentFile; "
     "from django.core.files.storage import default_storage as s; "
-    "from portal.management.commands.seed_scale import PDF_NAME, sample_pdf; "
+    "from ratsportal.management.commands.seed_scale import PDF_NAME, sample_pdf; "
     "s.exists(PDF_NAME) or s.save(PDF_NAME, ContentFile(sample_pdf()))"
 )
 TARGETS_CODE = """
@@ -198,18 +286,29 @@ def settle(url: str) -> None:
     urllib.request.urlopen(url, timeout=30).read()
 
 
-def load(wrk: str, url: str, lua: str, args, *, bypass_cache: bool = False) -> dict:
+def load(
+    wrk: str,
+    url: str,
+    lua: str,
+    args,
+    *,
+    bypass_cache: bool = False,
+    cookie: str = "",
+    duration: int | None = None,
+) -> dict:
     settle(url)
     # Any cookie the page cache does not know keeps a request out of it (portal/pagecache.py):
     # the same URL, rendered by the view every time.
-    header = ["-H", "Cookie: bench-uncached=1"] if bypass_cache else []
+    if bypass_cache:
+        cookie = "bench-uncached=1"
+    header = ["-H", f"Cookie: {cookie}"] if cookie else []
     output = subprocess.run(
         [
             wrk,
             *header,
             f"-t{args.threads}",
             f"-c{args.connections}",
-            f"-d{args.duration}s",
+            f"-d{duration or args.duration}s",
             "--timeout",
             "10s",
             "-s",
@@ -221,13 +320,67 @@ def load(wrk: str, url: str, lua: str, args, *, bypass_cache: bool = False) -> d
         text=True,
     ).stdout
     line = next(line for line in output.splitlines() if line.startswith("BENCH "))
-    p95_us, requests, errors, duration_us = (int(v) for v in line.split()[1:])
-    return {
+    p95_us, requests, errors, duration_us, *hits = (int(v) for v in line.split()[1:])
+    result = {
         "rps": requests / (duration_us / 1e6),
         "p95_ms": p95_us / 1000,
         "errors": errors,
         "requests": requests,
     }
+    if hits:
+        result["hit_rate"] = hits[0] / hits[1] if hits[1] else 0.0
+    return result
+
+
+def mixed_paths(base: str, env: dict, python: str) -> list[str]:
+    """The anonymous visits of the mixed run, in MIX's proportions, in a fixed shuffled order."""
+    import random
+    from urllib.parse import quote
+
+    urls = json.loads(
+        run([python, "manage.py", "shell", "-c", MIX_CODE], env, capture_output=True)
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    paper_list = oparl_list(base)
+    urls |= {
+        "home": ["/"],
+        "motion_list": [
+            "/antraege/",
+            *(f"/antraege/?seite={n}" for n in range(2, 6)),
+            "/antraege/?kind=RA",
+            "/antraege/?status=answered",
+        ],
+        "search": [f"/suche/?q={quote(term)}" for term in SEARCH_TERMS],
+        "oparl": [paper_list, *(f"{paper_list}?page={n}" for n in range(2, 5))],
+        "feed": ["/feeds/antraege/", "/feeds/berichte/"],
+    }
+    rng = random.Random(20)
+    paths = []
+    for share, kind in MIX:
+        choices = urls[kind] or ["/"]
+        paths += [rng.choice(choices) for _ in range(share * 20)]
+    rng.shuffle(paths)
+    return paths
+
+
+def mixed_run(wrk: str, base: str, work: Path, env: dict, python: str, args) -> dict:
+    paths = mixed_paths(base, env, python)
+    lua = work / "mixed.lua"
+    lua.write_text(MIX_SCRIPT % {"paths": ", ".join(json.dumps(p) for p in paths)})
+    out = work / "writer.json"
+    writer = subprocess.Popen(
+        [python, str(ROOT / "docs" / "bench_writer.py"), str(args.mixed_duration), str(out)],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        result = load(wrk, base + "/", str(lua), args, duration=args.mixed_duration)
+    finally:
+        writer.wait(timeout=args.mixed_duration + 300)
+    result["writer"] = json.loads(out.read_text()) if out.exists() else {"failed": "no output"}
+    result["mix"] = {kind: share for share, kind in MIX}
+    return result
 
 
 def versions(wrk: str, python: str, env: dict) -> str:
@@ -263,6 +416,13 @@ def main() -> None:
     parser.add_argument(
         "--only", action="append", default=[], help="measure only pages whose label contains this"
     )
+    parser.add_argument(
+        "--mixed-duration",
+        type=int,
+        default=int(os.environ.get("BENCH_MIXED_DURATION", 60)),
+        help="seconds of the mixed run (0: skip it)",
+    )
+    parser.add_argument("--json", help="write all figures here (default: var/bench/…json)")
     args = parser.parse_args()
 
     python = sys.executable
@@ -339,6 +499,33 @@ def main() -> None:
                 print(f"… {label}, ohne Seiten-Cache", file=sys.stderr, flush=True)
                 measured["uncached"] = load(wrk, base + path, str(lua), args, bypass_cache=True)
             results.append((label, path, measured))
+        if not args.only:
+            staff = json.loads(
+                run([python, "manage.py", "shell", "-c", LOGIN_CODE], env, capture_output=True)
+                .stdout.strip()
+                .splitlines()[-1]
+            )
+            for label, path, account in [
+                ("work area (council office)", "/arbeitsbereich/", "office"),
+                ("motion list (council office)", "/antraege/", "office"),
+                (
+                    "report editor (KPR office)",
+                    f"/arbeitsbereich/berichte/{staff['report']}/",
+                    "author",
+                ),
+            ]:
+                print(f"… {label} ({path}), angemeldet", file=sys.stderr, flush=True)
+                cookie = f"{staff['cookie_name']}={staff[account]}"
+                measured = {
+                    "cached": False,
+                    "logged_in": True,
+                    "first": load(wrk, base + path, str(lua), args, cookie=cookie),
+                }
+                results.append((label, path, measured))
+        mixed = None
+        if args.mixed_duration > 0:
+            print(f"… gemischter Lauf ({args.mixed_duration} s)", file=sys.stderr, flush=True)
+            mixed = mixed_run(wrk, base, work, env, python, args)
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=60)
@@ -359,7 +546,8 @@ def main() -> None:
     print("| page | path | cache | req/s | p95 ms | errors | ratio to bare | target |")
     print("|---|---|---|---:|---:|---:|---:|---|")
     for label, path, measured in results:
-        rows = [("hit" if measured["cached"] else "none", measured["first"])]
+        state = "logged in" if measured.get("logged_in") else "none"
+        rows = [("hit" if measured["cached"] else state, measured["first"])]
         if "uncached" in measured:
             rows.append(("bypassed", measured["uncached"]))
         for cache_state, r in rows:
@@ -372,8 +560,80 @@ def main() -> None:
                 f"| {label} | `{path}` | {cache_state} | {r['rps']:.0f} | {r['p95_ms']:.1f} | "
                 f"{r['errors']} | {ratio:.2f} | {verdict} |"
             )
+    if mixed:
+        print()
+        print(
+            f"Mixed run ({args.mixed_duration} s, anonymous visitors over all page types while "
+            "staff write):"
+        )
+        print()
+        print("| req/s | ratio to bare | p95 ms | page-cache hits | errors |")
+        print("|---:|---:|---:|---:|---:|")
+        print(
+            f"| {mixed['rps']:.0f} | {mixed['rps'] / bare_rps:.2f} | {mixed['p95_ms']:.1f} | "
+            f"{mixed['hit_rate']:.1%} | {mixed['errors']} |"
+        )
+        writes = ", ".join(
+            f"{name} {w['done']}" + (f" ({w['failed']} failed)" if w["failed"] else "")
+            for name, w in mixed["writer"].items()
+            if isinstance(w, dict)
+        )
+        print(f"\nStaff writes meanwhile: {writes}")
+    report = {
+        "commit": commit(),
+        "machine": machine(),
+        "versions": versions(wrk, python, env),
+        "data": targets["sizes"],
+        "load": {
+            "threads": args.threads,
+            "connections": args.connections,
+            "duration": args.duration,
+            "workers": workers,
+        },
+        "bare_rps": bare_rps,
+        "pages": [
+            {
+                "label": label,
+                "path": path,
+                **{
+                    key: (
+                        {**value, "ratio": value["rps"] / bare_rps}
+                        if isinstance(value, dict)
+                        else value
+                    )
+                    for key, value in measured.items()
+                },
+            }
+            for label, path, measured in results
+        ],
+        "mixed": mixed and {**mixed, "ratio": mixed["rps"] / bare_rps},
+    }
+    out = (
+        Path(args.json)
+        if args.json
+        else (ROOT / "var" / "bench" / f"{report['commit']}-{time.strftime('%Y%m%d-%H%M%S')}.json")
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     print()
-    print("Repeat: make bench  (BENCH_DURATION=…, BENCH_DATABASE_URL=postgres://…)")
+    print(f"All figures: {out}")
+    print(
+        "Repeat: make bench  (BENCH_DURATION=…, BENCH_MIXED_DURATION=…, "
+        "BENCH_DATABASE_URL=postgres://…)"
+    )
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 if __name__ == "__main__":
