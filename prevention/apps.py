@@ -13,5 +13,16 @@ class PreventionConfig(AppConfig):
         "search_sources": "prevention.search.SOURCES",
     }
     page_cache = True
-    # Query parameters its public pages read (indicator and year choice, sorting, the pager).
-    page_cache_parameters = ("kennzahl", "jahr", "sortierung", "richtung", "darstellung", "seite")
+    # Query parameters its public pages read (indicator and year choice, sorting, the pager,
+    # the effect analysis' reference date and year counts).
+    page_cache_parameters = (
+        "kennzahl",
+        "jahr",
+        "sortierung",
+        "richtung",
+        "darstellung",
+        "seite",
+        "stichtag",
+        "vorher",
+        "nachher",
+    )

@@ -436,7 +436,99 @@ def scatter_chart(
     return _serialize(svg)
 
 
+@dataclass(frozen=True)
+class ForestRow:
+    label: str
+    value: float | None  # None: no estimate; `display` says why
+    low: float | None
+    high: float | None
+    display: str
+    highlight: bool = False  # e.g. a credible change: drawn in the highlight colour, bold
+
+
+def forest_chart(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    rows: tuple[ForestRow, ...],
+    axis_label: str,
+    null: float = 1.0,
+    log: bool = True,
+) -> SafeString:
+    """A forest plot: one row per district (or indicator) with its estimate as a square, the
+    95 % interval as a line, a vertical line at "no change" (`null`), the figures on the
+    right. Ratios are drawn on a log scale so that halving and doubling lie equally far."""
+    left, right, top, row = 190, 200, 46, 20
+    width = 760
+    height = top + row * max(len(rows), 1) + 40
+    plot_width = width - left - right
+    bounds = [
+        v for r in rows for v in (r.low, r.high, r.value) if v is not None and (v > 0 or not log)
+    ] + [null]
+    if log:
+        low = min([*bounds, null * 0.8])
+        high = max([*bounds, null * 1.25])
+        t = math.log
+    else:
+        low, high = min(bounds), max(bounds)
+        pad = (high - low) * 0.05 or 1.0
+        low, high = low - pad, high + pad
+
+        def t(v):
+            return v
+
+    span = (t(high) - t(low)) or 1.0
+
+    def x_of(value: float) -> float:
+        return left + (t(value) - t(low)) / span * plot_width
+
+    svg = _svg(chart_id, width, height, title, desc)
+    bottom = top + row * len(rows)
+    if log:
+        candidates = [0.1, 0.2, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0]
+        ticks = [tick * null for tick in candidates if low <= tick * null <= high]
+    else:
+        ticks = [low + (high - low) * step / 4 for step in range(5)]
+    for tick in ticks:
+        _line(svg, x_of(tick), top - 6, x_of(tick), bottom, GRID)
+        _text(
+            svg,
+            x_of(tick),
+            bottom + 16,
+            _tick_label(round(tick, 2)),
+            **{"text-anchor": "middle", "fill": MUTED},
+        )
+    _text(svg, left, 14, axis_label, fill=MUTED)
+    _line(svg, x_of(null), top - 8, x_of(null), bottom + 4, TEXT, **{"stroke-width": "1.5"})
+    for index, item in enumerate(rows):
+        y = top + index * row + row / 2
+        colour = HIGHLIGHT if item.highlight else BAR
+        weight = {"font-weight": "bold"} if item.highlight else {}
+        group = ET.SubElement(svg, "g")
+        ET.SubElement(group, "title").text = f"{item.label}: {item.display}"
+        _text(group, left - 8, y + 4, item.label, **{"text-anchor": "end", **weight})
+        if item.low is not None and item.high is not None and (not log or item.low > 0):
+            _line(group, x_of(item.low), y, x_of(item.high), y, colour, **{"stroke-width": "2"})
+        if item.value is not None and (not log or item.value > 0):
+            x = x_of(item.value)
+            ET.SubElement(
+                group,
+                "rect",
+                {
+                    "x": f"{x - 4:.1f}",
+                    "y": f"{y - 4:.1f}",
+                    "width": "8",
+                    "height": "8",
+                    "fill": colour,
+                },
+            )
+        _text(group, width - right + 8, y + 4, item.display, **weight)
+    return _serialize(svg)
+
+
 CHARTS = {
+    "forest": forest_chart,
     "bar": bar_chart,
     "column": column_chart,
     "line": line_chart,

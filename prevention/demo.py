@@ -64,8 +64,43 @@ def load_districts_and_indicators(*, stdout) -> None:
         and (indicators[key].pk, district.pk if district else None, year) not in existing
     ]
     IndicatorValue.objects.bulk_create(new, batch_size=1000)
+    _demo_sample_sizes(indicators.get("survey.safe_at_night"), populations)
     if new:
         stdout.write(f"Kennzahlen: {len(new)} Beispielwerte angelegt.")
+
+
+# Respondents of the (synthetic) yearly Bürgerumfrage: about 1.2 % of the inhabitants of each
+# district, at least 30; the city's sample is the sum. Computed, not drawn, so adding it did
+# not change any other demo figure.
+DEMO_SURVEY_SHARE = 0.012
+DEMO_SURVEY_MINIMUM = 30
+
+
+def demo_sample_size(inhabitants: int) -> int:
+    return max(DEMO_SURVEY_MINIMUM, round(inhabitants * DEMO_SURVEY_SHARE))
+
+
+def _demo_sample_sizes(indicator, populations) -> None:
+    """Give the synthetic survey values their sample sizes (also to rows of an older demo)."""
+    from prevention.models import IndicatorValue
+
+    if indicator is None:
+        return
+    sizes = {
+        (district.pk, year): demo_sample_size(inhabitants)
+        for (district, year), inhabitants in populations.items()
+    }
+    city: dict[int, int] = {}
+    for (_district_pk, year), size in sizes.items():
+        city[year] = city.get(year, 0) + size
+    changed = []
+    rows = IndicatorValue.objects.filter(indicator=indicator, synthetic=True, sample_size=None)
+    for row in rows:
+        size = sizes.get((row.district_id, row.year)) if row.district_id else city.get(row.year)
+        if size:
+            row.sample_size = size
+            changed.append(row)
+    IndicatorValue.objects.bulk_update(changed, ["sample_size"], batch_size=1000)
 
 
 def _demo_populations(rng, districts) -> dict:

@@ -33,6 +33,7 @@ def download_rows(indicator: Indicator) -> tuple[list[dict], bool]:
     districts = sorted(District.objects.all(), key=lambda d: d.number)
     dataset = stats.load_dataset([indicator], reveal=False)
     rows, synthetic = [], False
+    incomplete = set(dataset.incomplete_years(indicator, districts))
     for year in dataset.years(indicator):
         for district in [None, *districts]:
             figure = dataset.figure(indicator, district, year, districts=districts)
@@ -44,6 +45,8 @@ def download_rows(indicator: Indicator) -> tuple[list[dict], bool]:
                 remarks.append(withheld_text(indicator))
             if figure.synthetic:
                 remarks.append(str(SYNTHETIC_NOTICE))
+            if year in incomplete:
+                remarks.append(incomplete_text())
             rows.append(
                 {
                     "district_number": district.number if district else None,
@@ -54,11 +57,16 @@ def download_rows(indicator: Indicator) -> tuple[list[dict], bool]:
                     "inhabitants": figure.population,
                     "withheld": figure.withheld,
                     "synthetic": figure.synthetic,
+                    "incomplete": year in incomplete,
                     "note": figure.note,
                     "remarks": "; ".join(remarks),
                 }
             )
     return rows, synthetic
+
+
+def incomplete_text() -> str:
+    return _("Jahr unvollständig: nicht alle Stadtteile haben einen Wert")
 
 
 def withheld_text(indicator: Indicator) -> str:
@@ -130,6 +138,7 @@ def json_data(indicator: Indicator, *, url: str) -> dict[str, Any]:
                 "inhabitants": row["inhabitants"],
                 "withheld": row["withheld"],
                 "synthetic": row["synthetic"],
+                "incomplete_year": row["incomplete"],
                 "note": row["note"],
             }
             for row in rows

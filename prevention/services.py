@@ -114,7 +114,11 @@ def meeting_save(
         {**row, "order": position, "number": str(position)}
         for position, row in enumerate(ordered, start=1)
     ]
-    _write_rows(AgendaItem.objects.filter(meeting=meeting), numbered, removed, meeting=meeting)
+    items = AgendaItem.objects.filter(meeting=meeting)
+    # Numbers are unique per meeting: clear the old ones first, so moving item 2 to position 1
+    # does not collide with the item that still holds number 1.
+    items.filter(pk__in=[*(row["id"] for row in numbered if row["id"]), *removed]).update(number="")
+    _write_rows(items, numbered, removed, meeting=meeting)
     return meeting
 
 

@@ -11,8 +11,10 @@ Pages, downloads, charts and (later) answer reports all go through this module:
 
 Withholding (DESIGN §6) happens here, not in templates: a DataSet made with `reveal=False`
 (every public output) turns a count below the indicator's threshold into a Figure without value,
-rate, change or rank, and public aggregates are computed from public figures only, so no
-arithmetic on the output gives a withheld number back. Staff views pass `reveal=True`.
+rate, change or rank, and public aggregates are computed from public figures only. Because the
+city total is published beside the districts, further values are withheld as well
+(complementary suppression, prevention/suppression.py), so no arithmetic on the output gives a
+withheld number back or narrows it down. Staff views pass `reveal=True`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Q
 from django.utils.translation import gettext
 
+from prevention import suppression
 from prevention.models import District, Indicator, IndicatorValue, Population
 from prevention.models.indicators import BASELINE_YEAR
 
@@ -122,8 +125,11 @@ class DataSet:
         *,
         reveal: bool = False,
         district_count: int | None = None,
+        secondary: set[tuple[int, int | None, int]] = frozenset(),
+        column_counts: dict[tuple[int, int], int] | None = None,
     ) -> None:
         self.reveal = reveal
+        self._secondary = secondary  # prevention/suppression.py
         self._values: dict[tuple[int, int | None, int], IndicatorValue] = {}
         self._years: dict[int, set[int]] = defaultdict(set)
         for value in values:
@@ -136,11 +142,29 @@ class DataSet:
             self._populations[population.district_id][population.year] = population
         self.district_count = district_count
         self._figures: dict[tuple, Figure] = {}
+        if column_counts is None:
+            column_counts = defaultdict(int)
+            for indicator_pk, district_pk, year in self._values:
+                if district_pk is not None:
+                    column_counts[(indicator_pk, year)] += 1
+        # (indicator pk, year) -> how many districts have a value: a partial import shows
+        self._column_counts = column_counts
 
     # --- raw access ---------------------------------------------------------------------
 
     def years(self, indicator: Indicator) -> list[int]:
         return sorted(self._years.get(indicator.pk, ()))
+
+    def incomplete_years(self, indicator: Indicator, districts: Sequence[District]) -> list[int]:
+        """Years in which some districts have a value and others none (a partial import):
+        marked "unvollständig" and left out of ranks, city references and the analysis."""
+        return [
+            year for year in self.years(indicator) if self.is_incomplete(indicator, year, districts)
+        ]
+
+    def is_incomplete(self, indicator: Indicator, year: int, districts: Sequence[District]) -> bool:
+        count = self._column_counts.get((indicator.pk, year), 0)
+        return 0 < count < len(districts)
 
     def latest_year(self, indicator: Indicator) -> int | None:
         years = self.years(indicator)
@@ -190,7 +214,7 @@ class DataSet:
         if stored is None:
             result = Figure(indicator, district, year, None, None, population, population_year)
         else:
-            withheld = indicator.withholds(stored.value)
+            withheld = indicator.withholds(stored.value) or cache_key in self._secondary
             hidden = withheld and not self.reveal
             value = None if hidden else stored.value
             rate = haeufigkeitszahl(value, population) if indicator.per_100k else None
@@ -214,7 +238,9 @@ class DataSet:
     ) -> Reference | None:
         """The city's own figure where the city has a value (for counts with a rate, the
         city's Häufigkeitszahl; plain counts compare with the mean per district); otherwise
-        the mean of the districts' public figures."""
+        the mean of the districts' public figures. None for an incomplete year."""
+        if self.is_incomplete(indicator, year, districts):
+            return None
         city = self.figure(indicator, None, year, districts=districts)
         plain_count = indicator.kind == Indicator.Kind.COUNT and not indicator.per_100k
         if city.measure is not None and not plain_count:
@@ -233,7 +259,9 @@ class DataSet:
         self, indicator: Indicator, year: int, districts: Sequence[District]
     ) -> dict[int, int]:
         """district pk -> rank by measure, 1 = highest; ties share a rank. Districts without
-        a (public) figure get no rank."""
+        a (public) figure get no rank; an incomplete year ranks nobody."""
+        if self.is_incomplete(indicator, year, districts):
+            return {}
         measures = [
             (figure.measure, district.pk)
             for district in districts
@@ -278,9 +306,37 @@ def load_dataset(
     if district is not None:
         values = values.filter(Q(district=district) | Q(district__isnull=True))
     values = values.only(
-        "indicator_id", "district_id", "year", "quarter", "value", "synthetic", "note"
+        "indicator_id",
+        "district_id",
+        "year",
+        "quarter",
+        "value",
+        "synthetic",
+        "note",
+        "sample_size",
     )
-    return DataSet(values, Population.objects.all(), reveal=reveal)
+    values = list(values)
+    if district is None:
+        columns = [
+            (v.indicator_id, v.district_id, v.year, v.value) for v in values if not v.quarter
+        ]
+    else:  # the other districts decide which values are withheld as well (one more query)
+        columns = list(
+            IndicatorValue.objects.annual()
+            .filter(indicator__in=indicators, year__in={value.year for value in values})
+            .values_list("indicator_id", "district_id", "year", "value")
+        )
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    for indicator_pk, district_pk, year, _value in columns:
+        if district_pk is not None:
+            counts[(indicator_pk, year)] += 1
+    return DataSet(
+        values,
+        Population.objects.all(),
+        reveal=reveal,
+        secondary=suppression.secondary_for(indicators, columns),
+        column_counts=counts,
+    )
 
 
 def available_years() -> dict[int, list[int]]:
@@ -315,6 +371,7 @@ class DistrictTable:
     reference: Reference | None
     ranked: int
     baseline_year: int = BASELINE_YEAR
+    incomplete: bool = False  # values for only some districts: no ranks, no city reference
 
     @property
     def synthetic(self) -> bool:
@@ -370,6 +427,7 @@ def district_table(
         dataset.figure(indicator, None, year, districts=districts),
         dataset.city_reference(indicator, year, districts),
         len(ranks),
+        incomplete=dataset.is_incomplete(indicator, year, districts),
     )
 
 
@@ -387,6 +445,7 @@ class Trend:
     rank: int | None
     ranked: int
     baseline_year: int = BASELINE_YEAR
+    incomplete_years: tuple[int, ...] = ()
 
     @property
     def synthetic(self) -> bool:
@@ -433,6 +492,7 @@ def district_trends(
                 else None,
                 ranks.get(district.pk),
                 len(ranks),
+                incomplete_years=tuple(own.incomplete_years(indicator, districts)),
             )
         )
     return trends

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from prevention.views import council, indicators, office
+from prevention.views import council, effects, indicators, office
 
 app_name = "prevention"
 
@@ -12,6 +12,12 @@ urlpatterns = [
     path("kennzahlen/<indicator_key:key>/", indicators.indicator_detail, name="indicator_detail"),
     path("kennzahlen/<indicator_key:key>.csv", indicators.indicator_csv, name="indicator_csv"),
     path("kennzahlen/<indicator_key:key>.json", indicators.indicator_json, name="indicator_json"),
+    # --- effect analysis (issue 16) ---
+    path("wirkung/", effects.effect_overview, name="effect_overview"),
+    path("wirkung/methode/", effects.effect_method, name="effect_method"),
+    path("kennzahlen/<indicator_key:key>/wirkung/", effects.effect_detail, name="effect_detail"),
+    path("kennzahlen/<indicator_key:key>/wirkung.csv", effects.effect_csv, name="effect_csv"),
+    path("kennzahlen/<indicator_key:key>/wirkung.json", effects.effect_json, name="effect_json"),
     path("arbeitsbereich/kennzahlen/import/", office.indicator_import, name="indicator_import"),
     path(
         "arbeitsbereich/kennzahlen/import/<int:pk>/",

@@ -13,6 +13,7 @@ The number of queries does not depend on the number of exhibits.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal import formats
-from prevention import stats
+from prevention import effect_outputs, effects, stats
 from prevention.figures import (
     comparison_scatter,
     comparison_summary,
@@ -56,6 +57,9 @@ def build(exhibits: Sequence[Exhibit]) -> dict[int, dict]:
         Kind.MEETINGS: context.meetings,
         Kind.MEASURES: context.measures,
     }
+    # "Wirkungsanalyse" (issue 16): active once Exhibit.Kind has the choice EFFECT
+    if hasattr(Kind, "EFFECT"):
+        builders[Kind.EFFECT] = context.effect
     result = {}
     for exhibit in exhibits:
         data = builders[exhibit.kind](exhibit)
@@ -90,6 +94,7 @@ class _Context:
         if Kind.SAFETY_COMPARISON in kinds:
             wanted |= {each.pk for each in (self.crime, self.safety) if each}
         self.dataset = stats.load_dataset([self.indicators[pk] for pk in wanted if pk])
+        self.analyses: dict[tuple, object] = {}  # (indicator pk, last year) -> effect analysis
         self.meeting_rows = []
         if Kind.MEETINGS in kinds:
             self.meeting_rows = list(
@@ -327,13 +332,15 @@ class _Context:
             own = sum((funding.own_share for funding in fundings), Decimal(0))
             total_granted += granted
             total_own += own
+            # a measure without funding in the period says so instead of "0,00 €"
+            none = _("keine Förderung im Zeitraum")
             rows.append(
                 [
                     measure.title,
                     ", ".join(d.name for d in districts) or _("gesamtes Stadtgebiet"),
                     measure.get_status_display(),
-                    formats.euro(granted, 2),
-                    formats.euro(own, 2),
+                    formats.euro(granted, 2) if fundings else none,
+                    formats.euro(own, 2) if fundings else "–",
                 ]
             )
         rows.append(
@@ -360,6 +367,58 @@ class _Context:
                 ],
                 "rows": rows,
             },
+        }
+
+    def effect(self, exhibit: Exhibit) -> dict:
+        """The effect analysis of the exhibit's indicator up to its "bis Jahr"; "von Jahr" is
+        the first year after the reference date (1 January of it; default 06.02.2019). All
+        districts are analysed; chosen districts only narrow the table."""
+        title = _("Wirkungsanalyse")
+        if not exhibit.indicator_id:
+            return self._empty(title)
+        indicator = self.indicators[exhibit.indicator_id]
+        title = _("Wirkungsanalyse: %(indicator)s") % {"indicator": indicator.name}
+        key = (indicator.pk, exhibit.year_from, exhibit.year_to)
+        if key not in self.analyses:
+            reference = (
+                datetime.date(exhibit.year_from, 1, 1)
+                if exhibit.year_from
+                else effects.DEFAULT_REFERENCE
+            )
+            try:
+                self.analyses[key] = effects.analyse(
+                    indicator, reference=reference, until=exhibit.year_to
+                )
+            except effects.EffectError as error:
+                self.analyses[key] = error
+        analysis = self.analyses[key]
+        if isinstance(analysis, effects.EffectError):
+            return {"title": title, "summary": analysis.message}
+        chosen = {district.pk for district in exhibit.districts.all()}
+        names = {d.name for d in self.districts if not chosen or d.pk in chosen}
+        rows = [
+            [row["name"], _("ja") if row["measure"] else _("nein"), *row["cells"], row["verdict"]]
+            for row in effect_outputs.html_rows(analysis)
+            if row["city"] or row["name"] in names
+        ]
+        head = [
+            _("Stadtteil"),
+            _("Maßnahmen"),
+            *effect_outputs.html_headers(analysis),
+            _("Bewertung"),
+        ]
+        method = _(
+            "Methode und Grenzen: Methodenhinweis zur Wirkungsanalyse (/wirkung/methode/). "
+            "Ein Zusammenhang ist kein Beweis einer Wirkung; kleine Stadtteile haben breite "
+            "Intervalle."
+        )
+        notes = [method, *self._notes(analysis.synthetic, False, indicator.get_source_display())]
+        return {
+            "title": title,
+            "svg": str(effect_outputs.forest(analysis, chart_id=f"abb-{exhibit.pk}-svg")),
+            "summary": " ".join(effect_outputs.summary(analysis)),
+            "table": {"caption": _("Werte zur Abbildung"), "head": head, "rows": rows},
+            "notes": notes,
         }
 
     def _period(self, exhibit: Exhibit) -> str:

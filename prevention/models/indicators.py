@@ -143,6 +143,13 @@ class IndicatorValue(models.Model):
     synthetic = models.BooleanField(
         _("Beispieldaten"), default=False, help_text=_("Erfundene Zahl, keine amtliche Angabe")
     )
+    # Survey shares need it for their uncertainty (prevention/effects.py).
+    sample_size = models.PositiveIntegerField(
+        _("Stichprobengröße"),
+        null=True,
+        blank=True,
+        help_text=_("Bei Umfragewerten: Zahl der Befragten, auf die sich der Anteil bezieht."),
+    )
     batch = models.ForeignKey(
         "ImportBatch",
         verbose_name=_("Import"),

@@ -210,6 +210,7 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
     context = {
         "indicator": indicator,
         "years": years,
+        "incomplete_years": dataset.incomplete_years(indicator, districts),
         "city": city,
         "matrix": matrix,
         "show_counts": show_counts,

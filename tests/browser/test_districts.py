@@ -47,6 +47,31 @@ def test_public_indicator_pages_have_no_axe_violations(page, demo_figures, path)
     assert_no_axe_violations(page)
 
 
+@pytest.fixture
+def demo_measures(demo_figures):
+    from prevention.demo import load_prevention_council
+
+    load_prevention_council(stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/wirkung/",
+        "/wirkung/methode/",
+        "/kennzahlen/pks.899000/wirkung/",
+        "/kennzahlen/survey.safe_at_night/wirkung/",
+        "/kennzahlen/pks.899000/wirkung/?stichtag=1.1.1990",
+    ],
+)
+def test_effect_pages_have_no_axe_violations(page, demo_measures, path):
+    page.goto(path)
+    assert page.locator("h1").count() == 1
+    if path != "/wirkung/methode/":  # every output links the methods note
+        assert page.locator('a[href="/wirkung/methode/"]').count() >= 1
+    assert_no_axe_violations(page)
+
+
 def test_pages_without_data_have_no_axe_violations(page):
     for path in ["/stadtteile/", "/stadtteile/zentrum/", "/kennzahlen/pks.890000/"]:
         page.goto(path)

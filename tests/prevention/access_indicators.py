@@ -26,6 +26,13 @@ ENTRIES: dict[str, Access] = {
     "prevention:indicator_detail": Access(PUBLIC, kwargs=_indicator),
     "prevention:indicator_csv": Access(PUBLIC, kwargs=_indicator),
     "prevention:indicator_json": Access(PUBLIC, kwargs=_indicator),
+    # effect analysis: without demo figures the page explains why there is no analysis (200),
+    # the downloads answer 400 with the German reason
+    "prevention:effect_overview": Access(PUBLIC),
+    "prevention:effect_method": Access(PUBLIC),
+    "prevention:effect_detail": Access(PUBLIC, kwargs=_indicator),
+    "prevention:effect_csv": Access(PUBLIC, ok=400, kwargs=_indicator),
+    "prevention:effect_json": Access(PUBLIC, ok=400, kwargs=_indicator),
     "prevention:indicator_import": Access(only(roles.PREVENTION_OFFICE)),
     "prevention:indicator_import_preview": Access(only(roles.PREVENTION_OFFICE), kwargs=_batch),
 }

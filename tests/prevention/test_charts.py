@@ -218,3 +218,35 @@ def test_figures_follow_the_language():
     ]
     with translation.override("en"):
         assert "€12,500" in figures.funding_summary(rows)
+
+
+def test_forest_chart_draws_estimates_intervals_and_the_no_change_line():
+    import xml.etree.ElementTree as ET
+
+    from prevention import charts
+
+    rows = (
+        charts.ForestRow("Zentrum", 0.8, 0.7, 0.9, "0,80 (0,70 bis 0,90)", highlight=True),
+        charts.ForestRow("Euba", 1.1, 0.6, 2.0, "1,10 (0,60 bis 2,00)"),
+        charts.ForestRow("Leer", None, None, None, "nicht bestimmbar"),
+    )
+    svg = ET.fromstring(
+        str(
+            charts.forest_chart(
+                chart_id="w", title="T", desc="D", rows=rows, axis_label="Verhältnis"
+            )
+        )
+    )
+    ns = {"s": charts.SVG_NS}
+    assert svg.get("role") == "img"
+    assert [g.find("s:title", ns).text for g in svg.findall("s:g", ns)] == [
+        "Zentrum: 0,80 (0,70 bis 0,90)",
+        "Euba: 1,10 (0,60 bis 2,00)",
+        "Leer: nicht bestimmbar",
+    ]
+    squares = svg.findall("s:g/s:rect", ns)
+    assert len(squares) == 2 and squares[0].get("fill") == charts.HIGHLIGHT
+    # the estimate below 1 lies left of the "no change" line, the one above right of it
+    labels = {t.text: float(t.get("x")) for t in svg.findall("s:text", ns)}
+    one = labels["1"]
+    assert float(squares[0].get("x")) + 4 < one < float(squares[1].get("x")) + 4

@@ -88,10 +88,15 @@ def test_district_table_ranks_changes_and_city_reference(small_city):
     dataset = stats.load_dataset([indicator])
     table = stats.district_table(dataset, indicator, 2023, districts)
     rows = {row.district.number: row for row in table.rows}
-    assert rows["01"].rank == 1 and rows["02"].rank == 2 and rows["44"].rank is None
-    assert table.ranked == 2
+    # 44 is withheld (2 < 3); 02 too, or city - 01 - 02 would give it back (complementary
+    # suppression, prevention/suppression.py)
+    assert rows["01"].rank == 1 and rows["02"].rank is None and rows["44"].rank is None
+    assert rows["02"].figure.withheld and rows["02"].figure.value is None
+    assert table.ranked == 1
     assert rows["01"].change_baseline.percent == Decimal("-10.0")  # 3600 vs 4000 per 15,000
-    assert rows["02"].change_previous.percent == Decimal("0.0")
+    assert rows["02"].change_previous is None
+    previous = stats.district_table(dataset, indicator, 2022, districts)
+    assert {row.district.number: row.rank for row in previous.rows}["02"] == 2
     # the city: its own count over the sum of the districts' populations
     assert table.city.population == 30_000
     assert table.reference.measure == stats.haeufigkeitszahl(5200, 30_000)
@@ -105,8 +110,23 @@ def test_ranks_share_ties_and_skip_districts_without_value():
         IndicatorValue(indicator_id=1, district_id=pk, year=2023, quarter=0, value=value)
         for pk, value in ((1, 10), (2, 30), (3, 10))
     ]
-    ranking = stats.DataSet(values, []).ranking(indicator, 2023, districts)
+    ranking = stats.DataSet(values, []).ranking(indicator, 2023, districts[:3])
     assert ranking == {2: 1, 1: 2, 3: 2}
+    # district 4 has no value: the year is incomplete (a partial import) and ranks nobody
+    assert stats.DataSet(values, []).ranking(indicator, 2023, districts) == {}
+
+
+def test_incomplete_year_has_no_ranks_and_no_city_reference(small_city):
+    indicator, districts = small_city
+    IndicatorValueFactory(indicator=indicator, district=districts[0], year=2024, value=3000)
+    IndicatorValueFactory(indicator=indicator, district=None, year=2024, value=3000)
+    dataset = stats.load_dataset([indicator])
+    table = stats.district_table(dataset, indicator, 2024, districts)
+    assert table.incomplete and table.ranked == 0 and table.reference is None
+    assert dataset.incomplete_years(indicator, districts) == [2024]
+    assert not stats.district_table(dataset, indicator, 2023, districts).incomplete
+    trend = stats.district_trends(districts[0], [indicator], districts)[0]
+    assert trend.incomplete_years == (2024,) and trend.rank is None
 
 
 def test_district_trends_use_a_fixed_number_of_queries(small_city, django_assert_num_queries):
@@ -115,12 +135,13 @@ def test_district_trends_use_a_fixed_number_of_queries(small_city, django_assert
     for extra in more:
         for year in range(2010, 2024):
             IndicatorValueFactory(indicator=extra, district=districts[0], year=year, value=year)
-    with django_assert_num_queries(4):  # 2 x (values, populations)
+    # 2 x (values, populations) and the other districts' values for the suppression
+    with django_assert_num_queries(5):
         trends = stats.district_trends(districts[0], [indicator, *more], districts)
     assert len(trends) == 4
     first = trends[0]
     assert [figure.year for figure in first.figures] == [2018, 2022, 2023]
-    assert first.rank == 1 and first.ranked == 2
+    assert first.rank == 1 and first.ranked == 1
     assert first.change_baseline.percent == Decimal("-10.0")
 
 
@@ -132,8 +153,8 @@ def test_safety_comparison_pairs_rate_and_share(small_city):
     comparison = stats.safety_comparison(
         stats.load_dataset([indicator, safety]), indicator, safety, 2023, districts
     )
-    assert [p.district.name for p in comparison.points] == ["Schloßchemnitz", "Zentrum"]
-    assert [d.number for d in comparison.missing] == ["44"]
+    assert [p.district.name for p in comparison.points] == ["Zentrum"]
+    assert sorted(d.number for d in comparison.missing) == ["02", "44"]  # 02: secondary
 
 
 def test_common_year_prefers_the_wanted_one():
