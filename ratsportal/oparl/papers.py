@@ -1,37 +1,60 @@
-"""Motions as OParl Papers, and where the council treated them as Consultations.
+"""Motions as OParl Papers, their answer reports, and where the council treats them
+(Consultations).
 
 A motion appears once it has been submitted (DESIGN §4: public unless the office marks it
 confidential). One that is public no more (marked confidential, returned, deleted) is reported
 as deleted to clients that ask with modified_since, so their copies disappear too.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, OuterRef, Prefetch, Q
 from django.urls import reverse
 
-from ratsportal.oparl.serializers import Context, clean, common, iso_date
-from ratsportal.oparl.views import Kind, register_kind
+from ratsportal.oparl import views
+from ratsportal.oparl.kinds import Kind, latest, newest, register_kind
+from ratsportal.oparl.serializers import Context, clean, common, embed, iso_date
 from requests_app.models import AnswerReport, Motion
+from requests_app.models.sessions import Consultation
 
 PAPER_TYPES = {
     Motion.Kind.BA: "Beschlussantrag",
     Motion.Kind.RA: "Ratsanfrage",
     Motion.Kind.IA: "Informationsanfrage",
 }
+CONSULTATION_ROLES = {
+    Consultation.Role.PRELIMINARY: "Vorberatung",
+    Consultation.Role.DECISION: "Entscheidung",
+    Consultation.Role.NOTICE: "Kenntnisnahme",
+}
 
 
-def _live() -> Q:
+def motion_live(prefix: str = "") -> Q:
     return Q(
-        deleted=False,
-        status__in=Motion.PUBLIC_STATUSES,
-        submitted_at__isnull=False,
-        confidential=False,
+        **{
+            f"{prefix}deleted": False,
+            f"{prefix}status__in": Motion.PUBLIC_STATUSES,
+            f"{prefix}submitted_at__isnull": False,
+            f"{prefix}confidential": False,
+        }
+    )
+
+
+def consultation_live(prefix: str = "") -> Q:
+    """A treatment is public when the motion is and the item and its meeting are public."""
+    return motion_live(f"{prefix}motion__") & Q(
+        **{
+            f"{prefix}deleted": False,
+            f"{prefix}agenda_item__deleted": False,
+            f"{prefix}agenda_item__public": True,
+            f"{prefix}agenda_item__meeting__deleted": False,
+            f"{prefix}agenda_item__meeting__public": True,
+        }
     )
 
 
 def _papers():
     return (
         Motion.all_objects.filter(submitted_at__isnull=False)
-        .select_related("agenda_item")
+        .select_related("faction")
         .prefetch_related(
             "submitters",
             Prefetch(
@@ -39,12 +62,26 @@ def _papers():
                 queryset=AnswerReport.objects.published().order_by("pk").only("pk", "motion_id"),
                 to_attr="published_reports",
             ),
+            Prefetch(
+                "consultations",
+                queryset=Consultation.all_objects.filter(consultation_live())
+                .select_related("agenda_item__meeting")
+                .order_by("pk"),
+                to_attr="live_consultations",
+            ),
         )
     )
 
 
-def _consultations():
-    return Motion.all_objects.filter(submitted_at__isnull=False, agenda_item__isnull=False)
+def _paper_modified():
+    consultations = Consultation.all_objects.filter(motion=OuterRef("pk"))
+    return latest(
+        newest(AnswerReport.all_objects.filter(motion=OuterRef("pk"), published_at__isnull=False)),
+        newest(consultations),
+        newest(consultations, "agenda_item__modified"),
+        newest(consultations, "agenda_item__meeting__modified"),
+        newest(Motion.submitters.through.objects.filter(motion=OuterRef("pk")), "person__modified"),
+    )
 
 
 def serialize_paper(motion: Motion, ctx: Context) -> dict:
@@ -63,9 +100,13 @@ def serialize_paper(motion: Motion, ctx: Context) -> dict:
             if motion.lead_department_id
             else [],
             "relatedPaper": [ctx.object_url("report", r.pk) for r in motion.published_reports],
-            "consultation": [serialize_consultation(motion, ctx)]
-            if motion.agenda_item_id and not ctx.omit_internal
-            else [],
+            # Small and the paper's route through the council: omit_internal keeps it (§2.5).
+            "consultation": [
+                serialize_consultation(
+                    embed(c, motion, c.agenda_item, c.agenda_item.meeting), ctx, embedded=True
+                )
+                for c in motion.live_consultations
+            ],
             "web": ctx.url(
                 reverse("requests_app:motion_detail", kwargs={"slug": motion.public_slug})
             ),
@@ -73,16 +114,20 @@ def serialize_paper(motion: Motion, ctx: Context) -> dict:
     )
 
 
-def serialize_consultation(motion: Motion, ctx: Context) -> dict:
+def serialize_consultation(
+    consultation: Consultation, ctx: Context, embedded: bool = False
+) -> dict:
+    item = consultation.agenda_item
     return clean(
         {
-            **common(motion, "consultation", "Consultation", ctx),
-            "paper": ctx.object_url("paper", motion.pk),
-            "agendaItem": ctx.object_url("agendaItem", motion.agenda_item_id),
-            "meeting": ctx.object_url("meeting", motion.meeting_id),
-            "organization": [ctx.object_url("organization", motion.faction_id)],
-            "authoritative": bool(motion.decision),
-            "role": "Beschlussfassung" if motion.kind == Motion.Kind.BA else "Kenntnisnahme",
+            **common(consultation, "consultation", "Consultation", ctx),
+            "paper": None if embedded else ctx.object_url("paper", consultation.motion_id),
+            "agendaItem": ctx.object_url("agendaItem", item.pk),
+            "meeting": ctx.object_url("meeting", item.meeting_id),
+            # The body that treats the paper, not the faction that submitted it.
+            "organization": [ctx.object_url("organization", item.meeting.organization_id)],
+            "authoritative": consultation.role == Consultation.Role.DECISION,
+            "role": CONSULTATION_ROLES.get(consultation.role),
         }
     )
 
@@ -100,12 +145,15 @@ def _report_files():
     return _reports().filter(pdf_status=AnswerReport.PdfStatus.DONE).exclude(pdf_file="")
 
 
+def _has_pdf(report: AnswerReport) -> bool:
+    return report.pdf_status == AnswerReport.PdfStatus.DONE and bool(report.pdf_file)
+
+
 def serialize_report(report: AnswerReport, ctx: Context) -> dict:
     motion = report.motion
     reference = f"{motion.reference} Antwort" if motion.reference else ""
     if reference and report.edition > 1:
         reference += f" (Fassung {report.edition})"
-    has_pdf = report.pdf_status == AnswerReport.PdfStatus.DONE and report.pdf_file
     return clean(
         {
             **common(report, "report", "Paper", ctx),
@@ -118,45 +166,88 @@ def serialize_report(report: AnswerReport, ctx: Context) -> dict:
             "underDirectionOf": [ctx.object_url("organization", motion.lead_department_id)]
             if motion.lead_department_id
             else [],
-            "mainFile": serialize_report_file(report, ctx)
-            if has_pdf and not ctx.omit_internal
+            # One object: omit_internal keeps it (§2.5).
+            "mainFile": serialize_report_file(report, ctx, embedded=True)
+            if _has_pdf(report)
             else None,
             "web": ctx.url(report.get_absolute_url()),
         }
     )
 
 
-def serialize_report_file(report: AnswerReport, ctx: Context) -> dict:
-    url = ctx.url(report.get_pdf_url())
+def report_file_name(report: AnswerReport) -> str:
+    """The name the report's PDF is served under (requests_app's report_pdf view)."""
+    return f"{report.slug}.pdf"
+
+
+def serialize_report_file(report: AnswerReport, ctx: Context, embedded: bool = False) -> dict:
     return clean(
         {
             **common(report, "reportFile", "File", ctx),
             "name": f"{report.title} (PDF)",
-            "fileName": report.pdf_file.name.rsplit("/", 1)[-1],
+            "fileName": report_file_name(report),
             "mimeType": "application/pdf",
             "date": iso_date(report.published_at.date() if report.published_at else None),
             "size": report.pdf_size,
             "sha512Checksum": report.pdf_sha512,
-            "accessUrl": url,
-            "downloadUrl": url,
-            "paper": [ctx.object_url("report", report.pk)],
+            "accessUrl": ctx.url(report.get_pdf_url()),
+            "downloadUrl": ctx.absolute(
+                reverse("oparl:report_file_download", kwargs={"pk": report.pk})
+            ),
+            "paper": [] if embedded else [ctx.object_url("report", report.pk)],
             "license": "https://www.govdata.de/dl-de/by-2-0",
         }
     )
 
 
-register_kind(Kind("paper", "Paper", "paper", _papers, _live(), serialize_paper))
-register_kind(Kind("report", "Paper", "paper", _reports, _report_live(), serialize_report))
+def _report_modified():
+    return latest(F("motion__modified"))
+
+
+def _report_file_stub(report: AnswerReport, ctx: Context) -> dict:
+    # The access URL of a stub must not name the report's slug (its title): the download URL.
+    return {
+        "accessUrl": ctx.absolute(reverse("oparl:report_file_download", kwargs={"pk": report.pk}))
+    }
+
+
 register_kind(
-    Kind("reportFile", "File", "file", _report_files, _report_live(), serialize_report_file)
+    Kind(
+        "paper",
+        "Paper",
+        "paper",
+        _papers,
+        motion_live,
+        serialize_paper,
+        _paper_modified,
+    )
+)
+register_kind(
+    Kind("report", "Paper", "paper", _reports, _report_live, serialize_report, _report_modified)
+)
+register_kind(
+    Kind(
+        "reportFile",
+        "File",
+        "file",
+        _report_files,
+        _report_live,
+        serialize_report_file,
+        _report_modified,
+        stub=_report_file_stub,
+    )
 )
 register_kind(
     Kind(
         "consultation",
         "Consultation",
         "consultation",
-        _consultations,
-        _live() & Q(agenda_item__deleted=False),
+        lambda: Consultation.all_objects.select_related("agenda_item__meeting", "motion"),
+        consultation_live,
         serialize_consultation,
+        lambda: latest(
+            F("motion__modified"), F("agenda_item__modified"), F("agenda_item__meeting__modified")
+        ),
     )
 )
+views.FILE_SOURCES["reportFile"] = lambda r: (r.pdf_file, report_file_name(r), "application/pdf")

@@ -1,8 +1,11 @@
 """OParl 1.1 objects from the portal's models.
 
 Every serializer returns a plain dict; `clean()` drops empty values, because OParl wants absent
-properties rather than null or "". URLs are absolute and built by `Context`, so the same code
-serves any host name.
+properties rather than null or "". URLs are absolute and built by `Context` from the configured
+PORTAL_BASE_URL, never from the request's Host header: an object has one id (spec §2.3).
+
+Embedded objects leave out their back-reference to the object they are embedded in (the spec
+sends `meeting`, `person`, `paper` only on objects fetched on their own).
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ from portal.models import (
 OPARL_VERSION = "https://schema.oparl.org/1.1/"
 LICENSE = "https://www.govdata.de/dl-de/by-2-0"
 VENDOR = "https://github.com/ratsportal-praevention"
+PRODUCT = "https://github.com/ratsportal-praevention/ratsportal"
+# Reference data of the body that the portal's models do not hold (yet): the city's Wikidata
+# item, and where the council sits (a Location of the portal found by its address).
+BODY_EQUIVALENT = ["https://www.wikidata.org/wiki/Q2795"]
+BODY_CONTACT = {"contactName": "Ratsbüro der Stadt Chemnitz"}
+BODY_SEAT = {"street_address": "Markt 1", "postal_code": "09111"}
 
 
 def type_url(name: str) -> str:
@@ -74,18 +83,40 @@ class Context:
         return self.absolute(path) if path else None
 
 
+def shown_modified(obj) -> datetime:
+    """The `modified` a client sees: computed with the embedded objects' (kinds.py), or set by
+    the object this one is embedded in, or else the row's own."""
+    return getattr(obj, "oparl_modified", None) or obj.modified
+
+
 def common(obj, kind: str, type_name: str, ctx: Context) -> dict:
     return {
         "id": ctx.object_url(kind, obj.pk),
         "type": type_url(type_name),
         "created": iso_datetime(obj.created),
-        "modified": iso_datetime(obj.modified),
+        "modified": iso_datetime(shown_modified(obj)),
     }
 
 
-def deleted_stub(obj, kind: str, type_name: str, ctx: Context) -> dict:
-    """A deleted or withdrawn object: id, type, timestamps and `deleted: true`, nothing else."""
-    return {**common(obj, kind, type_name, ctx), "deleted": True}
+def deleted_stub(obj, kind: str, type_name: str, ctx: Context, extra: dict | None = None) -> dict:
+    """A deleted or unpublished object: id, type, timestamps, `deleted: true` and what the
+    schema requires (AgendaItem `order`, File `accessUrl`), never any content."""
+    return {**common(obj, kind, type_name, ctx), **(extra or {}), "deleted": True}
+
+
+def embed(child, *parents) -> object:
+    """Give an embedded object the latest `modified` of itself and the objects it depends on,
+    the same value kinds.py computes for it in the database."""
+    child.oparl_modified = max([child.modified, *(p.modified for p in parents if p is not None)])
+    return child
+
+
+def file_url(ctx: Context, name: str, obj) -> str:
+    return ctx.absolute(reverse(f"oparl:{name}", kwargs={"pk": obj.pk}))
+
+
+def attachment_file_name(attachment: Attachment) -> str:
+    return attachment.file.name.rsplit("/", 1)[-1]
 
 
 def serialize_system(ctx: Context, body: Body) -> dict:
@@ -94,20 +125,23 @@ def serialize_system(ctx: Context, body: Body) -> dict:
             "id": ctx.absolute(reverse("oparl:system")),
             "type": type_url("System"),
             "oparlVersion": OPARL_VERSION,
+            # The portal speaks only OParl 1.1: there is no system of another version to name.
+            "otherOparlVersions": [],
             "name": "Ratsportal Prävention",
             "body": ctx.absolute(reverse("oparl:bodies")),
             "website": ctx.absolute(reverse("ratsportal:home")),
             "vendor": VENDOR,
-            "product": VENDOR,
+            "product": PRODUCT,
             "license": LICENSE,
             "created": iso_datetime(body.created),
-            "modified": iso_datetime(body.modified),
+            "modified": iso_datetime(shown_modified(body)),
             "web": ctx.absolute(reverse("oparl:help")),
         }
     )
 
 
-def serialize_body(body: Body, ctx: Context, terms: list[LegislativeTerm]) -> dict:
+def serialize_body(body: Body, ctx: Context) -> dict:
+    seat = ctx.extra.get("body_seat")
     data = {
         **common(body, "body", "Body", ctx),
         "system": ctx.absolute(reverse("oparl:system")),
@@ -117,8 +151,14 @@ def serialize_body(body: Body, ctx: Context, terms: list[LegislativeTerm]) -> di
         "license": body.license,
         "ags": body.ags,
         "classification": "Kreisfreie Stadt",
+        "equivalent": BODY_EQUIVALENT,
+        **BODY_CONTACT,
+        "location": serialize_location(seat, ctx) if seat is not None else None,
         "web": ctx.absolute(reverse("ratsportal:home")),
-        "legislativeTerm": [serialize_legislative_term(term, ctx) for term in terms],
+        "legislativeTerm": [
+            serialize_legislative_term(term, ctx, embedded=True)
+            for term in ctx.extra.get("terms", [])
+        ],
     }
     for list_name in LIST_NAMES:
         data[list_name] = ctx.list_url(body, list_name)
@@ -126,11 +166,11 @@ def serialize_body(body: Body, ctx: Context, terms: list[LegislativeTerm]) -> di
     return clean(data)
 
 
-def serialize_legislative_term(term: LegislativeTerm, ctx: Context) -> dict:
+def serialize_legislative_term(term: LegislativeTerm, ctx: Context, embedded: bool = False) -> dict:
     return clean(
         {
             **common(term, "legislativeTerm", "LegislativeTerm", ctx),
-            "body": ctx.extra.get("body_url"),
+            "body": None if embedded else ctx.extra.get("body_url"),
             "name": term.name,
             "startDate": iso_date(term.start_date),
             "endDate": iso_date(term.end_date),
@@ -168,6 +208,7 @@ def serialize_organization(org: Organization, ctx: Context) -> dict:
 
 def serialize_person(person: Person, ctx: Context) -> dict:
     # Only public office holders are exposed, and only name and role: no contact data.
+    # Current and past memberships are embedded (spec 1.1; 1.0 clients read only these).
     return clean(
         {
             **common(person, "person", "Person", ctx),
@@ -177,15 +218,19 @@ def serialize_person(person: Person, ctx: Context) -> dict:
             "givenName": person.given_name,
             "formOfAddress": person.form_of_address,
             "title": [person.title] if person.title else [],
+            "membership": [
+                serialize_membership(embed(m, person, m.organization), ctx, embedded=True)
+                for m in getattr(person, "live_memberships", [])
+            ],
         }
     )
 
 
-def serialize_membership(membership: Membership, ctx: Context) -> dict:
+def serialize_membership(membership: Membership, ctx: Context, embedded: bool = False) -> dict:
     return clean(
         {
             **common(membership, "membership", "Membership", ctx),
-            "person": ctx.object_url("person", membership.person_id),
+            "person": None if embedded else ctx.object_url("person", membership.person_id),
             "organization": ctx.object_url("organization", membership.organization_id),
             "role": membership.role_title or str(membership.get_role_display()),
             "votingRight": membership.voting_right,
@@ -210,36 +255,49 @@ def serialize_location(location: Location, ctx: Context) -> dict:
     )
 
 
-def serialize_file(attachment: Attachment, ctx: Context) -> dict:
-    download = ctx.absolute(reverse("oparl:file_download", kwargs={"pk": attachment.pk}))
+def serialize_file(attachment: Attachment, ctx: Context, embedded: bool = False) -> dict:
+    meetings = getattr(attachment, "all_meetings", [])
     return clean(
         {
             **common(attachment, "file", "File", ctx),
             "name": attachment.name,
-            "fileName": attachment.file.name.rsplit("/", 1)[-1],
+            "fileName": attachment_file_name(attachment),
             "mimeType": attachment.mime_type,
             "date": iso_date(timezone.localdate(attachment.created)),
             "size": attachment.size,
             "sha512Checksum": attachment.sha512,
-            "accessUrl": download,
-            "downloadUrl": download,
+            "accessUrl": file_url(ctx, "file_access", attachment),
+            "downloadUrl": file_url(ctx, "file_download", attachment),
             "license": LICENSE,
-            "meeting": [ctx.object_url("meeting", m.pk) for m in attachment.public_meetings],
+            "meeting": []
+            if embedded
+            else [ctx.object_url("meeting", m.pk) for m in meetings if m.public and not m.deleted],
         }
     )
 
 
-def serialize_agenda_item(item: AgendaItem, ctx: Context) -> dict:
+def item_consultations(item: AgendaItem) -> list:
+    """The item's consultations, deleted ones included (prefetched in kinds.py)."""
+    return getattr(item, "all_consultations", [])
+
+
+def serialize_agenda_item(item: AgendaItem, ctx: Context, embedded: bool = False) -> dict:
     data = {
         **common(item, "agendaItem", "AgendaItem", ctx),
-        "meeting": ctx.object_url("meeting", item.meeting_id),
+        "meeting": None if embedded else ctx.object_url("meeting", item.meeting_id),
         "number": item.number,
         "order": item.order,
         "public": item.public,
     }
     if item.public:
+        shown = [
+            c
+            for c in item_consultations(item)
+            if not c.deleted and not c.motion.deleted and c.motion.is_public
+        ]
         data |= {
             "name": item.title,
+            "consultation": ctx.object_url("consultation", shown[0].pk) if shown else None,
             "result": item.result,
             "resolutionText": item.resolution_text,
         }
@@ -268,14 +326,26 @@ def serialize_meeting(meeting: Meeting, ctx: Context) -> dict:
         "organization": [ctx.object_url("organization", meeting.organization_id)],
         "web": ctx.extra.get("meeting_web", lambda meeting: None)(meeting),
     }
+    # The location is one small object: omit_internal keeps it (only lists are left out).
+    if meeting.location is not None and not meeting.location.deleted:
+        data["location"] = serialize_location(meeting.location, ctx)
     if not ctx.omit_internal:
-        if meeting.location is not None and not meeting.location.deleted:
-            data["location"] = serialize_location(meeting.location, ctx)
         data["agendaItem"] = [
-            serialize_agenda_item(item, ctx) for item in meeting.agenda_items.all()
+            serialize_agenda_item(
+                embed(
+                    item,
+                    meeting,
+                    *item_consultations(item),
+                    *(c.motion for c in item_consultations(item)),
+                ),
+                ctx,
+                embedded=True,
+            )
+            for item in meeting.agenda_items.all()
         ]
         data["auxiliaryFile"] = [
-            serialize_file(attachment, ctx) for attachment in meeting.public_attachments
+            serialize_file(embed(attachment, *attachment.all_meetings), ctx, embedded=True)
+            for attachment in meeting.public_attachments
         ]
     return clean(data)
 

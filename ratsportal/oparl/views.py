@@ -1,49 +1,52 @@
-"""The OParl 1.1 API (read-only, anonymous): System -> Body -> lists -> objects.
+"""The OParl 1.1 API: System, Body and the Body's lists, plus single objects by URL.
 
-Lists are ordered by primary key (stable), paginated with at most 100 objects per page, and
-accept created_since/until and modified_since/until (carried into every link) and omit_internal.
-Deleted or withdrawn objects appear as stubs with `deleted: true`, in lists only when
-modified_since is given. Every response is UTF-8 JSON with `Access-Control-Allow-Origin: *`,
-an ETag and conditional GET; errors are OParl error objects.
+Lists paginate in pk order (stable), accept created_since/until and modified_since/until
+(carried into every link) and omit_internal. Deleted or unpublished objects appear as stubs with
+`deleted: true`, in lists only when modified_since is given. Ids are built from PORTAL_BASE_URL;
+a non-canonical URL (`paper/01`) redirects to the canonical one. Every response is UTF-8 JSON
+with `Access-Control-Allow-Origin: *`, an ETag and conditional GET; every error under /oparl/
+is an OParl error object.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
+import traceback
+from datetime import UTC, datetime, timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Prefetch, Q, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.db.models import QuerySet
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotModified,
+    HttpResponsePermanentRedirect,
+)
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from portal import pagecache
-from portal.models import (
-    AgendaItem,
-    Attachment,
-    Body,
-    LegislativeTerm,
-    Location,
-    Meeting,
-    Membership,
-    Organization,
-    Person,
-)
+from portal.models import LegislativeTerm, Location, Meeting, Organization
 from ratsportal.oparl import serializers as s
+from ratsportal.oparl.kinds import BODY, KINDS, Kind
 from ratsportal.oparl.serializers import Context
+
+logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
+ERROR_TYPE = "https://schema.oparl.org/1.1/Error"
 
 
 class OParlError(Exception):
@@ -53,120 +56,12 @@ class OParlError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Kind:
-    """One OParl object type: where its objects come from and how they are shown."""
-
-    name: str  # URL segment, e.g. "agendaItem"
-    type_name: str  # OParl type, e.g. "AgendaItem"
-    list_name: str  # property of Body that links to the list
-    queryset: Callable[[], QuerySet]  # everything ever published, deleted ones included
-    live: Q  # the part that is shown in full (not deleted, not withdrawn)
-    serialize: Callable
+def base_url() -> str:
+    return settings.PORTAL_BASE_URL.rstrip("/")
 
 
-def _public_attachments() -> Prefetch:
-    return Prefetch(
-        "attachments",
-        queryset=Attachment.objects.public().order_by("pk"),
-        to_attr="public_attachments",
-    )
-
-
-def _public_meetings() -> Prefetch:
-    return Prefetch(
-        "meetings",
-        queryset=Meeting.objects.public().order_by("pk").only("pk"),
-        to_attr="public_meetings",
-    )
-
-
-def _meetings() -> QuerySet:
-    return (
-        Meeting.all_objects.public()
-        .select_related("location", "organization__parent")
-        .prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("order", "pk")),
-            _public_attachments(),
-            Prefetch(
-                "public_attachments__meetings",
-                queryset=Meeting.objects.public().order_by("pk").only("pk"),
-                to_attr="public_meetings",
-            ),
-        )
-    )
-
-
-def _files() -> QuerySet:
-    public_meeting_ids = Meeting.objects.public().values("pk")
-    return (
-        Attachment.all_objects.public()
-        .filter(meetings__in=public_meeting_ids)
-        .distinct()
-        .prefetch_related(_public_meetings())
-    )
-
-
-KINDS: dict[str, Kind] = {
-    kind.name: kind
-    for kind in [
-        Kind(
-            "organization",
-            "Organization",
-            "organization",
-            lambda: Organization.all_objects.all(),
-            Q(deleted=False),
-            s.serialize_organization,
-        ),
-        Kind(
-            "person",
-            "Person",
-            "person",
-            lambda: Person.all_objects.public(),
-            Q(deleted=False),
-            s.serialize_person,
-        ),
-        Kind(
-            "membership",
-            "Membership",
-            "membership",
-            lambda: Membership.all_objects.filter(Q(person__isnull=True) | Q(person__public=True)),
-            Q(deleted=False),
-            s.serialize_membership,
-        ),
-        Kind("meeting", "Meeting", "meeting", _meetings, Q(deleted=False), s.serialize_meeting),
-        Kind(
-            "agendaItem",
-            "AgendaItem",
-            "agendaItem",
-            lambda: AgendaItem.all_objects.filter(meeting__public=True),
-            Q(deleted=False, meeting__deleted=False),
-            s.serialize_agenda_item,
-        ),
-        Kind("file", "File", "file", _files, Q(deleted=False), s.serialize_file),
-        Kind(
-            "location",
-            "Location",
-            "locationList",
-            lambda: Location.all_objects.all(),
-            Q(deleted=False),
-            s.serialize_location,
-        ),
-        Kind(
-            "legislativeTerm",
-            "LegislativeTerm",
-            "legislativeTermList",
-            lambda: LegislativeTerm.all_objects.all(),
-            Q(deleted=False),
-            s.serialize_legislative_term,
-        ),
-    ]
-}
-
-
-def register_kind(kind: Kind) -> None:
-    """Papers and consultations join the API through here (ratsportal/oparl/papers.py)."""
-    KINDS[kind.name] = kind
+def absolute(path: str) -> str:
+    return base_url() + path
 
 
 def json_response(request: HttpRequest, data: dict, status: int = 200, last_modified=None):
@@ -188,9 +83,28 @@ def json_response(request: HttpRequest, data: dict, status: int = 200, last_modi
     return response
 
 
-def error_response(request: HttpRequest, status: int, message: str) -> HttpResponse:
-    data = {"type": "https://schema.oparl.org/1.1/Error", "message": message}
+def error_response(
+    request: HttpRequest, status: int, message: str, debug: dict | None = None
+) -> HttpResponse:
+    data = {"type": ERROR_TYPE, "message": message}
+    if settings.DEBUG:
+        data["debug"] = {"status": status, "path": request.get_full_path(), **(debug or {})}
     return json_response(request, data, status=status)
+
+
+def _canonical_redirect(request: HttpRequest) -> HttpResponse | None:
+    """`paper/01` and the like: 301 to the one URL that is the object's id."""
+    match = request.resolver_match
+    if match is None or match.url_name == "not_found":
+        return None
+    try:
+        canonical = reverse(f"oparl:{match.url_name}", kwargs=match.kwargs)
+    except NoReverseMatch:
+        return None
+    if canonical == request.path:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(absolute(canonical) + (f"?{query}" if query else ""))
 
 
 def oparl_view(view):
@@ -208,11 +122,19 @@ def oparl_view(view):
             response["Access-Control-Allow-Headers"] = "If-None-Match, If-Modified-Since"
         else:
             try:
-                response = view(request, *args, **kwargs)
+                response = _canonical_redirect(request) or view(request, *args, **kwargs)
             except OParlError as error:
                 response = error_response(request, error.status, error.message)
             except Http404:
                 response = error_response(request, 404, "Dieses Objekt gibt es nicht.")
+            except Exception as error:  # an OParl client must get JSON even from a bug
+                logger.exception("OParl request failed: %s", request.path)
+                response = error_response(
+                    request,
+                    500,
+                    "Interner Fehler der OParl-Schnittstelle.",
+                    {"exception": repr(error), "traceback": traceback.format_exc()},
+                )
         response["Access-Control-Allow-Origin"] = "*"
         response["Access-Control-Expose-Headers"] = "ETag, Last-Modified"
         return response
@@ -221,22 +143,27 @@ def oparl_view(view):
     return wrapper
 
 
-def context(request: HttpRequest, body: Body | None = None) -> Context:
+def context(body=None) -> Context:
     body = body or the_body()
-    ctx = Context(
-        absolute=request.build_absolute_uri,
-        omit_internal=request.GET.get("omit_internal", "").lower() in {"1", "true"},
-    )
+    ctx = Context(absolute=absolute)
     ctx.extra["body_url"] = ctx.object_url("body", body.pk)
     # Crime indicators are not part of OParl: a vendor-prefixed link to the open-data pages.
     ctx.extra["body_vendor"] = {
-        "chemnitz:indicators": request.build_absolute_uri(reverse("prevention:indicator_list"))
+        "chemnitz:indicators": absolute(reverse("prevention:indicator_list"))
     }
     ctx.extra["meeting_web"] = lambda meeting: (
-        request.build_absolute_uri(reverse("prevention:meeting_detail", args=[meeting.pk]))
+        absolute(reverse("prevention:meeting_detail", args=[meeting.pk]))
         if _is_council_meeting(meeting)
         else None
     )
+    ctx.extra["terms"] = list(LegislativeTerm.objects.order_by("start_date", "pk"))
+    ctx.extra["body_seat"] = Location.objects.filter(**s.BODY_SEAT).order_by("pk").first()
+    return ctx
+
+
+def request_context(request: HttpRequest, body=None) -> Context:
+    ctx = context(body)
+    ctx.omit_internal = request.GET.get("omit_internal", "").lower() in {"1", "true"}
     return ctx
 
 
@@ -247,8 +174,8 @@ def _is_council_meeting(meeting: Meeting) -> bool:
     return org.kind == kind or (org.parent is not None and org.parent.kind == kind)
 
 
-def the_body() -> Body:
-    body = Body.objects.order_by("pk").first()
+def the_body():
+    body = BODY.rows().filter(BODY.live()).order_by("pk").first()
     if body is None:
         raise OParlError(404, "Es ist noch keine Körperschaft angelegt.")
     return body
@@ -272,6 +199,7 @@ def parse_filters(request: HttpRequest) -> dict[str, datetime]:
             value = timezone.make_aware(value)
         try:
             value.astimezone(UTC)  # the database compares in UTC
+            _whole_seconds(value, up=True)
         except OverflowError:  # 0001-01-01 in Berlin is still year 0 in UTC
             raise OParlError(
                 400, f"{name}: „{raw}“ liegt außerhalb der Jahre 1 bis 9999 (UTC)."
@@ -280,69 +208,37 @@ def parse_filters(request: HttpRequest) -> dict[str, datetime]:
     return filters
 
 
-def filtered(queryset: QuerySet, kind: Kind, filters: dict[str, datetime]) -> QuerySet:
+def _whole_seconds(value: datetime, up: bool) -> datetime:
+    floor = value.replace(microsecond=0)
+    return floor + timedelta(seconds=1) if up and floor != value else floor
+
+
+def filtered(kind: Kind, filters: dict[str, datetime]) -> QuerySet:
+    """The kind's rows in a list: live ones, or with modified_since deletion stubs as well.
+
+    The output shows whole seconds, the database keeps microseconds: the bounds compare what a
+    client reads (an object shown with `modified` = modified_until is in the list)."""
+    queryset = kind.rows()
     if "modified_since" not in filters:
-        queryset = queryset.filter(kind.live)
-    lookups = {
-        "created_since": "created__gte",
-        "created_until": "created__lte",
-        "modified_since": "modified__gte",
-        "modified_until": "modified__lte",
-    }
-    return queryset.filter(**{lookups[name]: value for name, value in filters.items()})
+        queryset = queryset.filter(kind.live())
+    for name, value in filters.items():
+        field = "created" if name.startswith("created") else "oparl_modified"
+        if name.endswith("_since"):
+            queryset = queryset.filter(**{f"{field}__gte": _whole_seconds(value, up=True)})
+        else:
+            until = _whole_seconds(value, up=False) + timedelta(seconds=1)
+            queryset = queryset.filter(**{f"{field}__lt": until})
+    return queryset
 
 
 def render_object(obj, kind: Kind, ctx: Context, hidden: bool) -> dict:
     if hidden:
-        return s.deleted_stub(obj, kind.name, kind.type_name, ctx)
+        extra = kind.stub(obj, ctx) if kind.stub else None
+        return s.deleted_stub(obj, kind.name, kind.type_name, ctx, extra)
     return kind.serialize(obj, ctx)
 
 
-@oparl_view
-def system(request: HttpRequest) -> HttpResponse:
-    body = the_body()
-    return json_response(request, s.serialize_system(context(request, body), body))
-
-
-@oparl_view
-def bodies(request: HttpRequest) -> HttpResponse:
-    body = the_body()
-    ctx = context(request, body)
-    terms = list(LegislativeTerm.objects.order_by("start_date"))
-    page = {
-        "data": [s.serialize_body(body, ctx, terms)],
-        "pagination": {
-            "totalElements": 1,
-            "elementsPerPage": PAGE_SIZE,
-            "currentPage": 1,
-            "totalPages": 1,
-        },
-        "links": {
-            "first": request.build_absolute_uri(request.path),
-            "last": request.build_absolute_uri(request.path),
-        },
-    }
-    return json_response(request, page)
-
-
-@oparl_view
-def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    body = the_body()
-    if body.pk != pk:
-        raise Http404
-    ctx = context(request, body)
-    terms = list(LegislativeTerm.objects.order_by("start_date"))
-    return json_response(request, s.serialize_body(body, ctx, terms), last_modified=body.modified)
-
-
-@oparl_view
-def object_list(request: HttpRequest, body: int, list_name: str) -> HttpResponse:
-    the = the_body()
-    # A list may hold several kinds (papers: motions, then answer reports), each in pk order.
-    kinds = [k for k in KINDS.values() if k.list_name == list_name]
-    if the.pk != body or not kinds:
-        raise Http404
-    filters = parse_filters(request)
+def _page_numbers(request: HttpRequest) -> tuple[int, int]:
     try:
         number = int(request.GET.get("page", "1"))
         limit = min(int(request.GET.get("limit", PAGE_SIZE)), PAGE_SIZE)
@@ -350,13 +246,19 @@ def object_list(request: HttpRequest, body: int, list_name: str) -> HttpResponse
         raise OParlError(400, "page und limit müssen ganze Zahlen sein.") from None
     if number < 1 or limit < 1:
         raise OParlError(400, "page und limit müssen größer als 0 sein.")
-    querysets = [(k, filtered(k.queryset(), k, filters).order_by("pk")) for k in kinds]
+    return number, limit
+
+
+def list_page(request: HttpRequest, kinds: list[Kind], ctx: Context) -> HttpResponse:
+    """One page of an external list (spec §2.7), the kinds one after another in pk order."""
+    filters = parse_filters(request)
+    number, limit = _page_numbers(request)
+    querysets = [(k, filtered(k, filters).order_by("pk")) for k in kinds]
     counts = [pagecache.count(queryset) for _kind, queryset in querysets]
     total = sum(counts)
     pages = max(1, math.ceil(total / limit))
     if number > pages:
         raise OParlError(404, f"Seite {number} gibt es nicht; die Liste hat {pages} Seiten.")
-    ctx = context(request, the)
     data = []
     start, end, offset = (number - 1) * limit, number * limit, 0
     for (kind, queryset), count in zip(querysets, counts, strict=True):
@@ -365,16 +267,14 @@ def object_list(request: HttpRequest, body: int, list_name: str) -> HttpResponse
         if low >= high:
             continue
         objects = list(queryset[low:high])
-        hidden = (
-            set(
-                queryset.exclude(kind.live)
-                .filter(pk__in=[o.pk for o in objects])
-                .values_list("pk", flat=True)
+        live = set(
+            queryset.filter(kind.live(), pk__in=[o.pk for o in objects]).values_list(
+                "pk", flat=True
             )
             if "modified_since" in filters
-            else set()
+            else (o.pk for o in objects)
         )
-        data += [render_object(obj, kind, ctx, obj.pk in hidden) for obj in objects]
+        data += [render_object(obj, kind, ctx, obj.pk not in live) for obj in objects]
 
     params = {
         name: request.GET[name] for name in (*FILTERS, "omit_internal") if name in request.GET
@@ -383,9 +283,7 @@ def object_list(request: HttpRequest, body: int, list_name: str) -> HttpResponse
         params["limit"] = limit
 
     def link(page_number: int) -> str:
-        return request.build_absolute_uri(
-            request.path + "?" + urlencode({**params, "page": page_number})
-        )
+        return absolute(request.path + "?" + urlencode({**params, "page": page_number}))
 
     links = {"first": link(1), "last": link(pages), "self": link(number)}
     if number > 1:
@@ -406,34 +304,95 @@ def object_list(request: HttpRequest, body: int, list_name: str) -> HttpResponse
 
 
 @oparl_view
+def system(request: HttpRequest) -> HttpResponse:
+    body = the_body()
+    return json_response(request, s.serialize_system(request_context(request, body), body))
+
+
+@oparl_view
+def bodies(request: HttpRequest) -> HttpResponse:
+    return list_page(request, [BODY], request_context(request))
+
+
+@oparl_view
+def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, BODY, pk)
+
+
+@oparl_view
+def object_list(request: HttpRequest, body: int, list_name: str) -> HttpResponse:
+    the = the_body()
+    # A list may hold several kinds (papers: motions, then answer reports), each in pk order.
+    kinds = [k for k in KINDS.values() if k.list_name == list_name]
+    if the.pk != body or not kinds:
+        raise Http404
+    return list_page(request, kinds, request_context(request, the))
+
+
+def _detail(request: HttpRequest, spec: Kind, pk: int) -> HttpResponse:
+    obj = spec.rows().filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    # A deleted or unpublished object answers with its stub (spec §2.8), like in the lists.
+    hidden = not spec.queryset().filter(spec.live(), pk=pk).exists()
+    ctx = request_context(request)
+    modified = s.shown_modified(obj)
+    return json_response(request, render_object(obj, spec, ctx, hidden), last_modified=modified)
+
+
+@oparl_view
 def object_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     spec = KINDS.get(kind)
     if spec is None:
         raise Http404
-    obj = spec.queryset().filter(pk=pk).first()
+    return _detail(request, spec, pk)
+
+
+def serve_file(kind_name: str, pk: int, as_attachment: bool) -> HttpResponse:
+    """A file's content; 410 once it is deleted or no longer public, 404 if it never was.
+
+    The name in Content-Disposition is the File's `fileName`; the access URL shows the file
+    (inline), the download URL saves it (attachment)."""
+    kind = KINDS[kind_name]
+    obj = kind.queryset().filter(pk=pk).first()
     if obj is None:
         raise Http404
-    hidden = not spec.queryset().filter(spec.live, pk=pk).exists()
-    ctx = context(request)
-    return json_response(request, render_object(obj, spec, ctx, hidden), last_modified=obj.modified)
+    if not kind.queryset().filter(kind.live(), pk=pk).exists():
+        raise OParlError(410, "Diese Datei wurde gelöscht oder ist nicht mehr öffentlich.")
+    stored, name, mime_type = FILE_SOURCES[kind_name](obj)
+    response = FileResponse(
+        stored.open("rb"), as_attachment=as_attachment, filename=name, content_type=mime_type
+    )
+    return response
+
+
+FILE_SOURCES = {"file": lambda a: (a.file, s.attachment_file_name(a), a.mime_type)}
+
+
+@oparl_view
+def file_access(request: HttpRequest, pk: int) -> HttpResponse:
+    return serve_file("file", pk, as_attachment=False)
 
 
 @oparl_view
 def file_download(request: HttpRequest, pk: int) -> HttpResponse:
-    attachment = _files().filter(Q(deleted=False), pk=pk).first()
-    if attachment is None:
-        raise Http404
-    response = FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.mime_type,
-        as_attachment=False,
-        filename=attachment.file.name.rsplit("/", 1)[-1],
-    )
-    response["ETag"] = f'"{attachment.sha512[:32]}"'
-    return response
+    return serve_file("file", pk, as_attachment=True)
+
+
+@oparl_view
+def report_file_download(request: HttpRequest, pk: int) -> HttpResponse:
+    return serve_file("reportFile", pk, as_attachment=True)
+
+
+@oparl_view
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    raise OParlError(404, "Unter dieser Adresse gibt es nichts; Einstieg: /oparl/v1/system")
 
 
 @login_not_required
 def help_page(request: HttpRequest) -> HttpResponse:
-    system_url = request.build_absolute_uri("/oparl/v1/system")
-    return render(request, "ratsportal/oparl.html", {"system_url": system_url})
+    return render(
+        request,
+        "ratsportal/oparl.html",
+        {"system_url": absolute(reverse("oparl:system")), "page_size": PAGE_SIZE},
+    )
