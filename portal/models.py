@@ -335,6 +335,12 @@ class Meeting(CoreModel):
     attachments = models.ManyToManyField(
         Attachment, verbose_name=_("Anlagen"), blank=True, related_name="meetings"
     )
+    # Council and committee sessions (requests_app.services.sessions): when the invitation went
+    # out, and when the office published the minutes (until then they stay internal).
+    invited_at = models.DateTimeField(_("eingeladen am"), null=True, blank=True)
+    minutes_published_at = models.DateTimeField(
+        _("Niederschrift veröffentlicht am"), null=True, blank=True
+    )
 
     objects = MeetingManager()
     all_objects = MeetingQuerySet.as_manager()
@@ -366,6 +372,17 @@ class AgendaItem(CoreModel):
         verbose_name = _("Tagesordnungspunkt")
         verbose_name_plural = _("Tagesordnungspunkte")
         ordering = ["meeting", "order", "pk"]
+        constraints = [
+            # A number finds its item (recording a result): it must never name two items.
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                condition=~Q(number="") & Q(deleted=False),
+                name="agendaitem_unique_number_per_meeting",
+                violation_error_message=_(
+                    "Diese Nummer hat schon ein anderer Tagesordnungspunkt der Sitzung."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}".strip()

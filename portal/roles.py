@@ -13,12 +13,16 @@ COUNCIL_MEMBER = "council_member"
 COUNCIL_OFFICE = "council_office"
 PREVENTION_OFFICE = "prevention_office"
 APPROVER = "approver"
+# People of another department or an external partner (Polizeidirektion, Stadtordnungsdienst)
+# who answer the contribution requests sent to their organization, and nothing else.
+CONTRIBUTOR = "contributor"
 
 ROLES = {
     COUNCIL_MEMBER: _("Ratsmitglied"),
     COUNCIL_OFFICE: _("Ratsbüro"),
     PREVENTION_OFFICE: _("Geschäftsstelle KPR"),
     APPROVER: _("Dezernatsleitung"),
+    CONTRIBUTOR: _("Zuarbeit"),
 }
 
 

@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include(app_urls)),
     path("", include("prevention.urls")),
     path("", include("requests_app.urls")),
+    path("", include("requests_app.sessions_urls")),
     path("", include("ratsportal.oparl.urls")),
     path(
         "konto/anmelden/",
