@@ -144,10 +144,14 @@ MOTION_RULES = {
     "reject": ((Status.SUBMITTED,), "office"),
     "register": ((Status.SUBMITTED,), "office"),
     "treat": ((Status.SUBMITTED, Status.REGISTERED, Status.ANSWERED), "office"),
+    "extend": ((Status.REGISTERED,), "office"),
+    "change_lead": ((Status.REGISTERED,), "office"),
+    "interim": ((Status.REGISTERED,), "department"),
 }
 _MOTION_PEOPLE = {
     "faction": (is_faction_member, FACTION_ONLY),
     "office": (lambda user, motion: is_office(user), OFFICE_ONLY),
+    "department": (lambda user, motion: can_work_on(user, motion), DEPARTMENT_ONLY),
 }
 
 
@@ -186,6 +190,7 @@ def check_motion_create(*, user, faction: Organization) -> None:
 REPORT_RULES = {
     "edit": ((ReportStatus.DRAFT,), "drafter"),
     "submit": ((ReportStatus.DRAFT,), "drafter"),
+    "recall": ((ReportStatus.IN_REVIEW,), "drafter"),
     "return": (AnswerReport.REVIEW_STATUSES, "reviewer"),
     "approve": ((ReportStatus.IN_REVIEW,), "reviewer"),
     "publish": ((ReportStatus.APPROVED,), "reviewer"),

@@ -16,10 +16,20 @@ class RequestsAppConfig(AppConfig):
     }
     page_cache = True
     # Query parameters its public pages read (the motion list's filters, the pagers).
-    page_cache_parameters = ("kind", "status", "faction", "department", "year", "sort", "seite")
+    page_cache_parameters = (
+        *("kind", "status", "faction", "department", "year", "sort", "seite"),
+        "gremium",  # the body filter of the session list
+    )
     # Anyone may subscribe to alerts, and no public page shows them: a flood of subscriptions
     # must not empty the page cache.
-    page_cache_ignored = ("AlertSubscription",)
+    # Contributions and co-signing are work in progress, shown on no public page either.
+    page_cache_ignored = (
+        "AlertSubscription",
+        "ContributionRequest",
+        "ContributionRequest_questions",
+        "ContributionRequest_attachments",
+        "CoSignRequest",
+    )
     # Motions are drafted and moved through their workflow on the portal's own pages (access.py
     # checks faction and role there); these are the admin permissions on top.
     role_permissions = {

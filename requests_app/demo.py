@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from portal.models import AgendaItem, Meeting, Organization, Person, User
 from prevention.models import District, Indicator
+from requests_app import demo_contributions, demo_sessions
 from requests_app.models import Answer, AnswerReport, Exhibit, Motion, MotionEvent, Question
 from requests_app.services.reports import enqueue_pdf
 from requests_app.snapshots import freeze
@@ -127,6 +128,8 @@ def load(*, stdout) -> None:
     )
     _fictitious_motions(rat=rat, office=office, law=law)
     _reports()
+    demo_sessions.load(stdout=stdout)
+    demo_contributions.load(stdout=stdout)
 
 
 def _fictitious_motions(*, rat: User, office: User, law: Organization) -> None:
@@ -153,7 +156,7 @@ def _fictitious_motions(*, rat: User, office: User, law: Organization) -> None:
         ("Förderung von Nachbarschaftsprojekten durch den Präventionsrat", "CDU", "IA",
          "registered", [member["CDU"]], 8, 20),
         ("Personalstärke des Stadtordnungsdienstes", "DIE LINKE", "RA", "answered",
-         [rat.person], 50, None),
+         [rat.person], 50, -22),
         ("Zuständigkeit für Verkehrskontrollen auf Bundesstraßen", "AfD", "RA", "rejected",
          [member["AfD"]], 15, None),
         ("Sicherheitspartnerschaft mit dem Einzelhandel", "SPD", "BA", "withdrawn",
@@ -169,7 +172,9 @@ def _fictitious_motions(*, rat: User, office: User, law: Organization) -> None:
         if registered:
             numbers[kind] += 1
         status = Motion.Status.REGISTERED if state == "confidential" else Motion.Status(state)
-        events = _events(state, rat=rat, office=office, submitted=submitted, law=law)
+        events = _events(
+            state, rat=rat, office=office, submitted=submitted, answered=ago[5], law=law
+        )
         _motion(
             title=title,
             faction=faction,
@@ -193,7 +198,7 @@ def _fictitious_motions(*, rat: User, office: User, law: Organization) -> None:
         )
 
 
-def _events(state, *, rat, office, submitted, law):
+def _events(state, *, rat, office, submitted, answered, law):
     Action = MotionEvent.Action
     if state == "draft":
         return [(Action.CREATED, rat, submitted or timezone.now(), "")]
@@ -210,7 +215,7 @@ def _events(state, *, rat, office, submitted, law):
         return events
     events.append((Action.REGISTERED, office, submitted, f"Federführung: {law.name}"))
     if state == "answered":
-        events.append((Action.ANSWERED, None, submitted, ""))
+        events.append((Action.ANSWERED, None, answered, ""))
     return events
 
 
@@ -253,39 +258,112 @@ def _motion(*, title, faction, questions, submitters, events, reference=None, **
 # Beispieldaten, with exhibits drawn from the demo indicators, KPR meetings and measures.
 
 REPORT_NOTE = "*Beispieldaten – fiktive Antwort für die Demonstration des Portals.*"
-BA044_SUMMARY = f"""Die Verwaltung berichtet über das erste Jahr der Allianz Sichere Sächsische
-Kommunen in Chemnitz: die Neukonstituierung des Kommunalen Präventionsrates, die Förderung durch
-den Freistaat, erste Maßnahmen und die Entwicklung von Kriminalität und Sicherheitsgefühl in den
-Stadtteilen.
+BA044_SIGNATORY_FUNCTION = "Bürgermeister für Recht, Sicherheit und Umweltschutz"
+BA044_SUMMARY = f"""Informationsvorlage des Dezernats Recht, Sicherheit und Umweltschutz zum
+Beschlussantrag BA-044/2020: das erste Jahr der Allianz Sichere Sächsische Kommunen (ASSKomm) in
+Chemnitz – der neu konstituierte Kommunale Präventionsrat, die Förderung durch den Freistaat, erste
+Maßnahmen, die Entwicklung der registrierten Kriminalität, eine Wirkungsanalyse über alle 39
+Stadtteile und die Bürgerumfrage zum Sicherheitsgefühl.
+
+In der Sitzung des Stadtrates am 24.06.2020 wurde beanstandet, das zuständige Dezernat habe keine
+Stellungnahme abgegeben. Diese Vorlage ist die Stellungnahme des Dezernats; sie beantwortet alle
+sechs Fragen und wird vom Bürgermeister für Recht, Sicherheit und Umweltschutz gezeichnet.
 
 {REPORT_NOTE}"""
+# Every figure below comes from the demo data (prevention/demo.py) and is checked against it by
+# tests/prevention/test_ba044_figures.py. The effect analysis of question 5 takes 01.01.2019 as
+# its reference date: the figures exist per year only, and 2019 is the first ASSKomm year, so
+# in September 2020 the years 2015-2018 can only be compared with 2019.
 BA044_ANSWERS = [
-    "Der Kriminalpräventive Rat hat sich am 22. August 2019 als Kommunaler Präventionsrat "
-    "Chemnitz neu konstituiert. Er tagt seitdem zweimal im Jahr; die Arbeit wird in "
-    "Arbeitsgruppen vorbereitet. Die Sitzungen seit der Neukonstituierung zeigt die Tabelle.",
-    "Der Landespräventionsrat hat die Stadt bei der Sicherheitsanalyse beraten. Aus der "
-    "Richtlinie Kommunale Prävention (ASSKomm) wurden Maßnahmen des Präventionsrates mit bis zu "
-    "90 Prozent der Kosten gefördert; den Eigenanteil trägt die Stadt.",
-    "Erste Maßnahmen laufen: gemeinsame Präsenzstreifen von Polizei und Stadtordnungsdienst im "
-    "Zentrum und ein Sicherheitsaudit öffentlicher Plätze. Die Abbildung zeigt die Straftaten "
-    "je 100.000 Einwohner 2019 nach Stadtteilen als Ausgangslage.",
-    "Polizeivollzugsdienst und Stadtordnungsdienst stimmen ihre Streifen im Zentrum wöchentlich "
-    "ab. Im Zentrum ist die Zahl der registrierten Straftaten je Einwohner seit 2018 "
-    "zurückgegangen; ein ursächlicher Zusammenhang lässt sich nach einem Jahr nicht belegen.",
-    "Effekte deuten sich vor allem in den Stadtteilen mit Maßnahmen an (Zentrum, Sonnenberg). "
-    "Die Tabelle zeigt die Häufigkeitszahlen 2017 bis 2019 für diese und benachbarte "
-    "Stadtteile.",
-    "In Stadtteilen mit vielen registrierten Straftaten fühlen sich weniger Menschen nachts "
-    "sicher. Die Bürgerumfrage wird wiederholt, um Veränderungen des Sicherheitsgefühls zu "
-    "erkennen.",
+    # 1: the KPR since 22.08.2019
+    "Der Kriminalpräventive Rat hat sich am **22.08.2019** als Kommunaler Präventionsrat "
+    "Chemnitz neu konstituiert. Den Vorsitz hat der Bürgermeister für Recht, Sicherheit und "
+    "Umweltschutz; Mitglieder sind unter anderem die Polizeidirektion Chemnitz, die "
+    "Staatsanwaltschaft, der Bürgermeister für Soziales und der Stadtordnungsdienst, der "
+    "Landespräventionsrat Sachsen berät. Der Präventionsrat hat bis zur Erstellung dieser Vorlage "
+    "viermal getagt (22.08.2019, 14.11.2019, 16.03.2020 und 14.09.2020, siehe Tabelle). Seine "
+    "Arbeit bereiten **sieben Arbeitsgruppen** vor: Sicherheit im öffentlichen Raum, Kinder- und "
+    "Jugendschutz, Suchtprävention, Häusliche Gewalt und Opferschutz, Demokratie und "
+    "Extremismusprävention, Städtebauliche Kriminalprävention sowie Sicherheit im Alter.\n\n"
+    "Seit der Neukonstituierung hat der Präventionsrat vier Maßnahmen begonnen: gemeinsame "
+    "Präsenzstreifen von Polizei und Stadtordnungsdienst im Zentrum (seit 01.10.2019), ein "
+    "Sicherheitsaudit öffentlicher Plätze im Zentrum und auf dem Sonnenberg (seit 01.11.2019), "
+    "Präventionstage an Oberschulen auf dem Sonnenberg, in Hutholz und Markersdorf (seit "
+    "01.02.2020) und ein Beratungsnetzwerk gegen häusliche Gewalt (seit 01.09.2020).",
+    # 2: the Freistaat's programme and the Landespräventionsrat
+    "Der Freistaat Sachsen stellt für ASSKomm rund **1,3 Millionen Euro** bereit (die Angaben "
+    "unterscheiden sich darin, ob der Betrag je Jahr oder je Doppelhaushalt gilt). Grundlage ist "
+    "die Förderrichtlinie Kommunale Prävention (RL KommPräv) vom 12.06.2018: Sie fördert bis zu "
+    "90 % der Kosten, mindestens 10 % trägt die Kommune; Anträge werden vom 31.08. bis 15.10. für "
+    "das Folgejahr gestellt, vorher ist die Beratung durch den Landespräventionsrat "
+    "vorgeschrieben.\n\n"
+    "Chemnitz wurden für 2019 und 2020 zusammen **108.000 €** bewilligt (2019: 18.000 €, 2020: "
+    "90.000 €); der Eigenanteil der Stadt beträgt 12.000 €. Der Landespräventionsrat hat die "
+    "Stadt vor jedem Antrag beraten, die Sicherheitsanalyse begleitet und arbeitet im "
+    "Präventionsrat mit beratender Stimme mit. Die Tabelle zeigt jede geförderte Maßnahme mit "
+    "Förderbetrag und Eigenanteil.",
+    # 3: first results per measure
+    "Erste Ergebnisse je Maßnahme:\n\n"
+    "- **Gemeinsame Präsenzstreifen** (Zentrum, seit 01.10.2019): Der Stadtordnungsdienst hat im "
+    "Zentrum 2019 597 Streifen dokumentiert, 2018 waren es 440.\n"
+    "- **Sicherheitsaudit öffentlicher Plätze** (Zentrum und Sonnenberg, seit 01.11.2019): Die "
+    "Straßenkriminalität im Zentrum ging von 1.226 Fällen (2018) auf 1.021 Fälle (2019) zurück, "
+    "auf dem Sonnenberg stieg sie von 388 auf 452 Fälle. Das Audit begann erst im November 2019; "
+    "diese Zahlen beschreiben die Ausgangslage, nicht seine Wirkung.\n"
+    "- **Präventionstage an Oberschulen** (seit 01.02.2020) und **Beratungsnetzwerk gegen "
+    "häusliche Gewalt** (seit 01.09.2020): Für sie liegen noch keine Jahreszahlen vor; erste "
+    "Ergebnisse berichtet die Verwaltung mit den Zahlen für 2020.\n\n"
+    "Die Abbildung zeigt die Straftaten je 100.000 Einwohner 2019 nach Stadtteilen.",
+    # 4: the crime picture and the cooperation of police and Stadtordnungsdienst
+    "Stadtweit registrierte die Polizei 2019 **19.391 Straftaten** (2018: 19.674), das sind "
+    "7.606,6 Fälle je 100.000 Einwohner (2018: 7.710,8). Die Straßenkriminalität ging von 4.478 "
+    "auf 4.268 Fälle zurück.\n\n"
+    "Polizei und Stadtordnungsdienst stimmen ihre Streifen im Zentrum wöchentlich ab und gehen "
+    "seit Oktober 2019 gemeinsam Streife. Der Stadtordnungsdienst dokumentierte stadtweit 2019 "
+    "2.929 Streifen (2018: 2.171) und stellte 5.052 Ordnungswidrigkeiten fest (2018: 3.642). Mehr "
+    "Kontrollen bringen mehr Verstöße ans Licht; der Anstieg der Ordnungswidrigkeiten ist deshalb "
+    "kein Zeichen für mehr Unordnung. Die Abbildung zeigt die Streifen im Zentrum seit 2015.",
+    # 5: the effect analysis over all 39 districts
+    "Die Wirkungsanalyse (Abbildung) vergleicht für die Straftaten insgesamt in **allen 39 "
+    "Stadtteilen** die Jahre 2015–2018 mit 2019. Stadtteile mit Maßnahmen sind 2019 das Zentrum "
+    "und der Sonnenberg.\n\n"
+    "- In den Stadtteilen mit Maßnahmen sank die Häufigkeit um 8 % (Verhältnis 0,92, "
+    "95-%-Intervall 0,89 bis 0,95), in den übrigen Stadtteilen ebenfalls um 8 % (0,92; 0,90 bis "
+    "0,94).\n"
+    "- Das Verhältnis der beiden Veränderungen ist 1,00 (0,97 bis 1,03): Zwischen Stadtteilen mit "
+    "und ohne Maßnahmen gibt es **keinen belastbaren Unterschied**. Vor 2019 entwickelten sich "
+    "beide Gruppen gleich.\n"
+    "- Nach der Korrektur für 39 Tests (Holm) zeigen nur zwei Stadtteile eine belastbare "
+    "Veränderung: Schloßchemnitz (−12 %) und das Zentrum (−10 %). In den übrigen 37 Stadtteilen "
+    "gibt es keinen belastbaren Unterschied. Auf dem Sonnenberg stieg die Häufigkeitszahl sogar, "
+    "von 12.537,2 (2018) auf 13.162,5 (2019).\n\n"
+    "Ein Effekt der Maßnahmen lässt sich damit nach einem Jahr nicht belegen. Ein Zusammenhang "
+    "wäre auch kein Beweis einer Wirkung, und kleine Stadtteile haben breite Intervalle (siehe "
+    "Methodenhinweis zur Wirkungsanalyse). Die Verwaltung wiederholt die Analyse jährlich.",
+    # 6: the survey over time with sample sizes
+    "In der Bürgerumfrage antworteten auf die Frage „Wie sicher fühlen Sie sich nachts allein in "
+    "Ihrer Wohngegend?“ stadtweit mit „sehr“ oder „ziemlich sicher“: 2015 74,6 % (3.124 "
+    "Befragte), 2016 75,2 % (3.118), 2017 75,3 % (3.116), 2018 75,8 % (3.113) und 2019 77,3 % "
+    "(3.112).\n\n"
+    "Von 2018 auf 2019 ist das ein Plus von 1,5 Prozentpunkten (95-%-Intervall −0,6 bis 3,6): "
+    "**kein belastbarer Unterschied**. In keinem der 39 Stadtteile ist die Veränderung nach der "
+    "Korrektur für 39 Tests belastbar; je Stadtteil wurden nur 30 bis 220 Menschen befragt. Ob "
+    "Vernetzung und Bürgerbeteiligung das Sicherheitsgefühl stärken, lässt sich deshalb erst mit "
+    "weiteren Umfragejahren beurteilen. Die Abbildung stellt das Sicherheitsgefühl 2019 den "
+    "registrierten Straftaten gegenüber.",
 ]
 # (question number, kind, indicator key, district names, first year, last year, caption)
+# Question 5 shows the effect analysis once Exhibit.Kind offers it ("effect", issue 16; for
+# that kind "first year" is the first year after the reference date); until then the table of
+# all 39 districts.
 BA044_EXHIBITS = [
     (1, "meetings", None, [], 2019, 2020, "Beispieldaten"),
     (2, "measures", None, [], 2019, 2020, "Beispieldaten"),
     (3, "indicator_chart", "pks.890000", [], 2019, 2019, ""),
-    (4, "indicator_chart", "pks.890000", ["Zentrum"], 2015, 2019, ""),
-    (5, "indicator_table", "pks.890000", ["Zentrum", "Sonnenberg", "Yorckgebiet"], 2017, 2019, ""),
+    (4, "indicator_chart", "sod.patrols", ["Zentrum"], 2015, 2019, ""),
+    (5, "effect", "pks.890000", [], 2019, 2019, "Beispieldaten")
+    if "effect" in Exhibit.Kind.values
+    else (5, "indicator_table", "pks.890000", [], 2017, 2019, "Beispieldaten"),
     (6, "safety_comparison", None, [], None, 2019, ""),
 ]
 
@@ -312,15 +390,11 @@ def _reports() -> None:
             MotionEvent.objects.record(
                 motion=motion, report=report, user=user, created=when, action=action
             )
-        report.approver, report.approved_at = boss, _at(day, 15)
-        report.submitted_at = _at(day, 9)
-        report.save(update_fields=["approver", "approved_at", "submitted_at"])
-        freeze(report)
+        # The demo approver (fictitious) signs in the office the KPR's chair holds.
+        report.signatory_name = str(boss.person) if boss.person_id else boss.get_full_name()
+        report.signatory_function = BA044_SIGNATORY_FUNCTION
         published = _at(day + datetime.timedelta(days=1), 10)
-        report.snapshot["published_at"] = published.isoformat()
-        AnswerReport.objects.filter(pk=report.pk).update(
-            published_at=published, snapshot=report.snapshot
-        )
+        _publish(report, boss, submitted=_at(day, 9), approved=_at(day, 15), published=published)
         Motion.objects.filter(pk=motion.pk).update(
             status=Motion.Status.ANSWERED, answered_at=published
         )
@@ -333,6 +407,7 @@ def _reports() -> None:
             to_status=Motion.Status.ANSWERED,
         )
         transaction.on_commit(lambda pk=report.pk: enqueue_pdf(pk))
+    _answered_report(kpr, boss)
     others = [
         ("Förderung von Nachbarschaftsprojekten durch den Präventionsrat", "in_review"),
         ("Einsatzzeiten des Stadtordnungsdienstes am Wochenende", "draft"),
@@ -357,6 +432,43 @@ def _reports() -> None:
                 user=kpr,
                 action=MotionEvent.Action.REPORT_SUBMITTED,
             )
+
+
+def _publish(report, boss, *, submitted, approved, published) -> None:
+    """Freeze a demo report as publication does, dated as if it happened then."""
+    report.approver, report.approved_at, report.submitted_at = boss, approved, submitted
+    fields = ["approver", "approved_at", "submitted_at", "signatory_name", "signatory_function"]
+    report.save(update_fields=fields)
+    freeze(report)
+    report.snapshot["published_at"] = published.isoformat()
+    AnswerReport.objects.filter(pk=report.pk).update(
+        published_at=published, snapshot=report.snapshot
+    )
+
+
+def _answered_report(kpr, boss) -> None:
+    """The published answer of the demo's answered RA: an answered motion always has one."""
+    motion = Motion.objects.filter(
+        title="Personalstärke des Stadtordnungsdienstes", status=Motion.Status.ANSWERED
+    ).first()
+    if motion is None or AnswerReport.all_objects.filter(motion=motion).exists():
+        return
+    answers = [
+        "Der Stadtordnungsdienst hat derzeit 48 Planstellen, von denen 44 besetzt sind. "
+        f"(Beispieldaten)\n\n{REPORT_NOTE}",
+        "Die Verwaltung plant, die vier offenen Stellen bis Jahresende zu besetzen. "
+        "(Beispieldaten)",
+    ]
+    published = motion.answered_at
+    report = _report(motion, kpr, answers, REPORT_NOTE, [], created=published)
+    for action, user in [
+        (MotionEvent.Action.REPORT_SUBMITTED, kpr),
+        (MotionEvent.Action.REPORT_APPROVED, boss),
+        (MotionEvent.Action.REPORT_PUBLISHED, boss),
+    ]:
+        MotionEvent.objects.record(report=report, user=user, created=published, action=action)
+    _publish(report, boss, submitted=published, approved=published, published=published)
+    transaction.on_commit(lambda pk=report.pk: enqueue_pdf(pk))
 
 
 def _report(motion, author, answers, summary, exhibits, created=None) -> AnswerReport:

@@ -5,15 +5,18 @@ Only published rows: every feed reads through the models' `published()` queryset
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
 from django.urls import reverse_lazy
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from portal import formats
 from portal.markdown import render_markdown
 from portal.validators import printable
-from requests_app.models import AnswerReport, Motion
+from requests_app.models import AnswerReport, Motion, MotionEvent
 
 FEED_ITEMS = 30
 
@@ -36,9 +39,13 @@ class MotionFeed(PortalFeed):
     link = reverse_lazy("requests_app:motion_list")
 
     def items(self):
+        interim = MotionEvent.objects.filter(action=MotionEvent.Action.INTERIM_REPLY)
         return (
             Motion.objects.published()
             .select_related("faction")
+            .prefetch_related(
+                Prefetch("events", queryset=interim.order_by("-created"), to_attr="interim")
+            )
             .order_by("-submitted_at", "-pk")[:FEED_ITEMS]
         )
 
@@ -46,8 +53,21 @@ class MotionFeed(PortalFeed):
         return printable(str(item))  # rows saved before the validators may hold control chars
 
     def item_description(self, item: Motion) -> str:
-        text = strip_tags(render_markdown(printable(item.text)))
-        return Truncator(text).words(80)
+        text = Truncator(strip_tags(render_markdown(printable(item.text)))).words(80)
+        if item.interim:  # the latest interim reply of the lead department, published with it
+            reply = item.interim[0]
+            note = _("Zwischennachricht vom %(date)s: %(text)s (Antwort erwartet bis %(expected)s)")
+            text = (
+                note
+                % {
+                    "date": formats.date(timezone.localdate(reply.created), "SHORT_DATE_FORMAT"),
+                    "text": printable(reply.comment),
+                    "expected": formats.date(reply.expected_date, "SHORT_DATE_FORMAT"),
+                }
+                + "\n\n"
+                + text
+            )
+        return text
 
     def item_link(self, item: Motion) -> str:
         return item.get_absolute_url()
@@ -62,6 +82,8 @@ class MotionFeed(PortalFeed):
         return item.submitted_at
 
     def item_updateddate(self, item: Motion):
+        if item.interim:
+            return max(item.modified, item.interim[0].created)
         return item.modified
 
     def item_author_name(self, item: Motion) -> str:

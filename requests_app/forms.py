@@ -3,17 +3,16 @@
 A form that edits shared data carries the version it showed (`portal.concurrency.VersionField`).
 """
 
-from datetime import timedelta
-
 from django import forms
-from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.concurrency import VersionField
+from portal.concurrency import VersionField, version_of
 from portal.models import Meeting, Organization
+from portal.validators import TEXT_VALIDATORS, validate_single_line
 from prevention.models import District, Indicator
+from requests_app import deadlines
 from requests_app.models import Exhibit, Motion, user_factions
 
 MAX_QUESTIONS = 30
@@ -117,15 +116,79 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, motion: Motion, **kwargs):
         super().__init__(*args, **kwargs)
-        days = settings.MOTION_ANSWER_PERIOD_DAYS.get(motion.kind)
-        if days:
-            self.fields["due_date"].initial = timezone.localdate() + timedelta(days=days)
+        self.fields["due_date"].initial = deadlines.default_due_date(
+            motion.kind, timezone.localdate()
+        )
+
+
+def _date_field(label, help_text=""):
+    return forms.DateField(
+        label=label,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=help_text,
+    )
+
+
+REASON_LABEL = _("Begründung")
+
+
+def _reason_field(label=REASON_LABEL):
+    return forms.CharField(
+        label=label,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        validators=TEXT_VALIDATORS,
+    )
+
+
+class ExtendDeadlineForm(forms.Form):
+    """The council office extends the due date of a registered motion."""
+
+    due_date = _date_field(
+        _("neue Frist"),
+        _("Fällt sie auf ein Wochenende oder einen Feiertag, gilt der nächste Werktag."),
+    )
+    reason = _reason_field()
+    version = VersionField()
+
+    def __init__(self, *args, motion: Motion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version_of(motion)
+
+
+class ChangeLeadForm(forms.Form):
+    """The council office hands the motion to another lead department."""
+
+    lead_department = forms.ModelChoiceField(
+        label=_("neues federführendes Dezernat"),
+        queryset=Organization.objects.filter(kind=Organization.Kind.DEPARTMENT),
+        empty_label=_("bitte wählen"),
+    )
+    reason = _reason_field()
+    version = VersionField()
+
+    def __init__(self, *args, motion: Motion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = version_of(motion)
+        self.fields["lead_department"].queryset = self.fields["lead_department"].queryset.exclude(
+            pk=motion.lead_department_id
+        )
+
+
+class InterimReplyForm(forms.Form):
+    """The lead department's interim reply: why the answer takes longer, and until when."""
+
+    text = _reason_field(_("Zwischennachricht (wird veröffentlicht)"))
+    expected_date = _date_field(_("Antwort voraussichtlich bis"))
 
 
 class TreatmentForm(forms.Form):
     meeting = forms.ModelChoiceField(
         label=_("Sitzung des Stadtrats"),
-        queryset=Meeting.objects.filter(organization__kind=Organization.Kind.COUNCIL),
+        # The sessions the office keeps under /arbeitsbereich/sitzungen/, newest first.
+        queryset=Meeting.objects.filter(organization__kind=Organization.Kind.COUNCIL)
+        .exclude(state=Meeting.State.CANCELLED)
+        .order_by("-start"),
         empty_label=_("bitte wählen"),
     )
     agenda_number = forms.CharField(label=_("Tagesordnungspunkt (Nummer)"), max_length=20)
@@ -207,6 +270,19 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Markdown: **fett**, *kursiv*, Listen mit „-“, Links als [Text](https://…)."),
     )
+    signatory_name = forms.CharField(
+        label=_("unterzeichnet von"),
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+    )
+    signatory_function = forms.CharField(
+        label=_("Funktion der unterzeichnenden Person"),
+        max_length=300,
+        required=False,
+        validators=[validate_single_line],
+        help_text=_("z. B. Bürgermeister für Recht, Sicherheit und Umweltschutz"),
+    )
     version = VersionField()
 
     def __init__(self, *args, answers, **kwargs):
@@ -221,8 +297,11 @@ class ReportForm(forms.Form):
             )
 
     def answer_fields(self):
-        """(question, bound field) pairs for the template."""
-        return [(answer.question, self[f"answer_{answer.pk}"]) for answer in self.answers]
+        """(question, bound field, reviewer's note) for the template."""
+        return [
+            (answer.question, self[f"answer_{answer.pk}"], answer.review_comment)
+            for answer in self.answers
+        ]
 
     def answer_texts(self) -> dict[int, str]:
         return {answer.pk: self.cleaned_data[f"answer_{answer.pk}"] for answer in self.answers}
@@ -278,9 +357,30 @@ class ExhibitForm(forms.Form):
 
 
 class ReviewCommentForm(forms.Form):
+    """Sending a report back: what to change overall, and a note per question (optional)."""
+
     comment = forms.CharField(
-        label=_("Was ist zu ändern?"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Was ist zu ändern?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=5000,
+        validators=TEXT_VALIDATORS,
     )
+
+    def __init__(self, *args, answers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = list(answers)
+        for answer in self.answers:
+            self.fields[f"note_{answer.pk}"] = forms.CharField(
+                label=_("Anmerkung zu Frage %(number)s") % {"number": answer.question.number},
+                required=False,
+                max_length=5000,
+                validators=TEXT_VALIDATORS,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    def notes(self) -> dict[int, str]:
+        """answer pk -> the reviewer's note on it."""
+        return {answer.pk: self.cleaned_data[f"note_{answer.pk}"] for answer in self.answers}
 
 
 class SubscribeForm(forms.Form):

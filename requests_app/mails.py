@@ -67,6 +67,9 @@ def _queue(name: str, recipients: Iterable[str], **context) -> None:
 def motion_changed(*, motion: Motion, event: MotionEvent) -> None:
     """Tell the submitters what happened to their motion (every state change)."""
     registered = motion.status == Motion.Status.REGISTERED
+    answer = None
+    if motion.status == Motion.Status.ANSWERED and motion.is_public:
+        answer = AnswerReport.objects.current().filter(motion=motion).first()
     _queue(
         "motion_changed",
         _submitters(motion),
@@ -77,6 +80,7 @@ def motion_changed(*, motion: Motion, event: MotionEvent) -> None:
         due_date=_date(motion.due_date) if registered else "",
         comment=event.comment,
         url=absolute_url(motion.get_workspace_url()),
+        answer_url=absolute_url(answer.get_absolute_url()) if answer else "",
     )
 
 
@@ -118,6 +122,29 @@ def report_for_review(*, report: AnswerReport) -> None:
         _addresses(access.reviewers(report.motion)),
         reference=report.motion.reference,
         title=report.title,
+        url=absolute_url(report.get_workspace_url()),
+    )
+
+
+@_in_portal_language
+def report_returned(*, report: AnswerReport, comment: str) -> None:
+    """Tell the report's authors (whoever started or edited it) that it came back from review."""
+    edits = (MotionEvent.Action.REPORT_STARTED, MotionEvent.Action.REPORT_EDITED)
+    authors = User.objects.filter(
+        pk__in=report.events.filter(action__in=edits).values("user")
+    ) | User.objects.filter(pk=report.created_by_id)
+    notes = [
+        {"number": answer.question.number, "note": answer.review_comment}
+        for answer in report.answers.select_related("question").order_by("question__number")
+        if answer.review_comment
+    ]
+    _queue(
+        "report_returned",
+        _addresses(authors.distinct()),
+        reference=report.motion.reference,
+        title=report.title,
+        comment=comment,
+        notes=notes,
         url=absolute_url(report.get_workspace_url()),
     )
 

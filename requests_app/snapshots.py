@@ -1,10 +1,11 @@
-"""An answer report as data and HTML: drawn live while drafting, frozen at publication.
+"""An answer report as data and HTML: drawn live while drafting, frozen at approval.
 
-`report_content()` gathers everything the report shows (exhibits included) as JSON-ready data,
+`report_content()` gathers everything the report shows (exhibits included) as JSON-ready data;
+approval stores it in `report.snapshot`, so the approver's decision binds to exactly that data.
 `render_body()` turns it into the body HTML that the page and the PDF share, and `freeze()`
-stores both with their hash when the report is published, so later data imports change nothing
-in it. `texts_of()` and `changes_since_review()` serve the approver's "changes since the last
-review".
+stores the approved content, its HTML and hash when the report is published, so data imports
+after the approval change nothing in it. `texts_of()` and `changes_since_review()` serve the
+approver's "changes since the last review".
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from portal.concurrency import bump
 from requests_app import exhibits as exhibit_data
-from requests_app.models import AnswerReport
+from requests_app.models import AnswerReport, MotionEvent
 
 
 def report_content(report: AnswerReport) -> dict:
@@ -55,6 +56,8 @@ def report_content(report: AnswerReport) -> dict:
         "motion_url": motion.get_absolute_url() if motion.is_public else "",
         "faction": motion.faction.name,
         "department": motion.lead_department.name if motion.lead_department else "",
+        "signatory_name": report.signatory_name,
+        "signatory_function": report.signatory_function,
         "items": items,
         "synthetic": any(e["synthetic"] for item in items for e in item["exhibits"]),
     }
@@ -67,16 +70,21 @@ def render_body(content: dict) -> str:
 
 
 def body_html(report: AnswerReport) -> str:
-    """What the report shows now: the frozen HTML once published, else drawn from live data."""
+    """What the report shows now: the frozen HTML once published, the approved content once
+    approved, else drawn from live data."""
     if report.is_published:
         return report.published_html
+    if report.status == AnswerReport.Status.APPROVED and report.snapshot:
+        return render_body(report.snapshot)
     return render_body(report_content(report))
 
 
 def freeze(report: AnswerReport) -> AnswerReport:
-    """Store the published form: content snapshot, its HTML and hash; status published."""
+    """Store the published form: the content approved (drawn now if there was no approval
+    snapshot), its HTML and hash; status published."""
     now = timezone.now()
-    content = report_content(report)
+    approved = report.status == AnswerReport.Status.APPROVED and report.snapshot
+    content = dict(report.snapshot) if approved else report_content(report)
     content["published_at"] = now.isoformat()
     report.snapshot = content
     report.published_html = render_body(content)
@@ -121,3 +129,10 @@ def changes_since_review(report: AnswerReport) -> list[dict]:
             label = _("Antwort auf Frage %(number)s") % {"number": number}
             changes.append({"label": label, "before": old, "after": text})
     return changes
+
+
+def last_return(report: AnswerReport):
+    """The approver's latest send-back (its event) while the draft waits for its revision."""
+    if report.status != AnswerReport.Status.DRAFT or not report.review_baseline:
+        return None
+    return report.events.filter(action=MotionEvent.Action.REPORT_RETURNED).last()

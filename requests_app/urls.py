@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from requests_app import feeds
-from requests_app.views import alerts, motions, reports, statistics
+from requests_app.views import alerts, contributions, motions, reports, statistics
 
 app_name = "requests_app"
 
@@ -68,5 +68,49 @@ urlpatterns = [
         "benachrichtigungen/abbestellen/<str:token>/",
         alerts.alert_unsubscribe,
         name="alert_unsubscribe",
+    ),
+]
+
+# Contributions (Zuarbeit) and co-signing (Mitzeichnung) of answer reports: never public.
+urlpatterns += [
+    path(
+        "arbeitsbereich/berichte/<int:pk>/zuarbeit/",
+        contributions.contributions_report,
+        name="contributions_report",
+    ),
+    path(
+        "arbeitsbereich/berichte/<int:pk>/zuarbeit/anfordern/",
+        contributions.contribution_request_create,
+        name="contribution_request_create",
+    ),
+    path(
+        "arbeitsbereich/berichte/<int:pk>/mitzeichnung/anfordern/",
+        contributions.cosign_request_create,
+        name="cosign_request_create",
+    ),
+    path(
+        "arbeitsbereich/zuarbeit/<int:pk>/",
+        contributions.contribution_detail,
+        name="contribution_detail",
+    ),
+    path(
+        "arbeitsbereich/zuarbeit/<int:pk>/zurueckziehen/",
+        contributions.contribution_withdraw,
+        name="contribution_withdraw",
+    ),
+    path(
+        "arbeitsbereich/zuarbeit/<int:pk>/uebernehmen/",
+        contributions.contribution_adopt,
+        name="contribution_adopt",
+    ),
+    path(
+        "arbeitsbereich/zuarbeit/<int:pk>/dateien/<int:attachment_pk>/",
+        contributions.contribution_attachment,
+        name="contribution_attachment",
+    ),
+    path(
+        "arbeitsbereich/mitzeichnung/<int:pk>/",
+        contributions.cosign_detail,
+        name="cosign_detail",
     ),
 ]

@@ -17,6 +17,8 @@ from tests.portal.access_discovery import ENTRIES as _discovery
 from tests.prevention.access_council import ENTRIES as _council
 from tests.prevention.access_indicators import ENTRIES as _indicators
 from tests.requests_app.access import ENTRIES as _requests
+from tests.requests_app.access_contributions import ENTRIES as _contributions
+from tests.requests_app.access_sessions import ENTRIES as _sessions
 
 ENTRIES: dict[str, Access] = {
     # ratsportal (the site-wide pages)
@@ -42,6 +44,11 @@ ENTRIES: dict[str, Access] = {
         kwargs=lambda: _body() and {"kind": "organization", "pk": OrganizationFactory().pk},
     ),
     "oparl:file_download": Access(PUBLIC, kwargs=lambda: {"pk": _public_file().pk}),
+    "oparl:file_access": Access(PUBLIC, kwargs=lambda: {"pk": _public_file().pk}),
+    # A report PDF by the id of a report that does not exist: an OParl error object (404).
+    "oparl:report_file_download": Access(PUBLIC, ok=404, kwargs=lambda: {"pk": 999999}),
+    # Any other path under /oparl/: an OParl error object, never Django's HTML 404.
+    "oparl:not_found": Access(PUBLIC, ok=404, kwargs=lambda: _body() and {"rest": "v2/system"}),
 }
 
 
@@ -65,7 +72,7 @@ def _public_file():
 
 
 # Each app (or topic) keeps its entries in its own module (tests/*/access*.py), merged here.
-for _entries in (_requests, _indicators, _council, _discovery):
+for _entries in (_requests, _indicators, _council, _discovery, _contributions, _sessions):
     if overlap := set(ENTRIES) & set(_entries):
         raise RuntimeError(f"URL names declared twice in tests/access*: {sorted(overlap)}")
     ENTRIES.update(_entries)

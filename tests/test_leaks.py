@@ -61,6 +61,42 @@ def oparl_body() -> None:
         Body.objects.create(name="Stadt Chemnitz", ags="14511000")
 
 
+@unpublished
+def oparl_unpublished_after_publication() -> list[str]:
+    """Things that were public and then were not: OParl sends them as deletion stubs
+    (modified_since), which must carry none of their content."""
+    from django.core.files.base import ContentFile
+
+    from portal.models import AgendaItem, Attachment, Membership
+    from requests_app.models import Consultation
+    from tests.factories import CouncilMeetingFactory, MotionFactory, PersonFactory
+
+    used = [marker(f"oparlstub{n}") for n in range(6)]
+    meeting = CouncilMeetingFactory(name=used[0])
+    item = AgendaItem.objects.create(meeting=meeting, order=1, title=used[1], result=used[1])
+    motion = MotionFactory(registered=True, title=used[2])
+    Consultation.objects.create(motion=motion, agenda_item=item)
+    person = PersonFactory(public=True, family_name=used[3])
+    Membership.objects.create(
+        person=person, organization=meeting.organization, role_title="Mitglied"
+    )
+    public_meeting = CouncilMeetingFactory()
+    attachment = Attachment(
+        name=used[4], mime_type="text/plain", size=len(used[5]), sha512="0" * 128, public=True
+    )
+    attachment.file.save("stub.txt", ContentFile(used[5].encode()), save=True)
+    public_meeting.attachments.add(attachment)
+    for obj, field, value in (
+        (meeting, "public", False),
+        (motion, "confidential", True),
+        (person, "public", False),
+        (attachment, "public", False),
+    ):
+        setattr(obj, field, value)
+        obj.save()
+    return used
+
+
 # --- requests_app ---------------------------------------------------------------------------
 
 
@@ -190,6 +226,127 @@ def private_kpr_content() -> list[str]:
     return list(names.values())
 
 
+@unpublished
+def review_notes_and_deadline_reasons() -> list[str]:
+    """A reviewer's note on one question, and the office's reason for extending a deadline."""
+    import datetime
+
+    from requests_app.services import motions as motion_services
+    from requests_app.services import reports as services
+    from tests.factories import AnswerReportFactory, MotionFactory, OrganizationFactory, UserFactory
+
+    department = OrganizationFactory(kind="department", name="Dezernat Notiz")
+    motion = MotionFactory(registered=True, lead_department=department, title="Mit Notizen")
+    staff = UserFactory(roles=["prevention_office"], organizations=[department])
+    approver = UserFactory(roles=["approver"], organizations=[department])
+    report = AnswerReportFactory(motion=motion, title="Bericht mit Notiz", answers=["Antwort"])
+    report = services.report_submit(report=report, user=staff)
+    note, reason = marker("questionnote"), marker("extensionreason")
+    services.report_return(
+        report=report,
+        user=approver,
+        comment="Bitte ergänzen.",
+        notes={report.answers.first().pk: note},
+    )
+    office = UserFactory(roles=["council_office"])
+    motion.refresh_from_db()
+    motion_services.motion_extend_deadline(
+        motion=motion,
+        user=office,
+        reason=reason,
+        due_date=(motion.due_date or datetime.date.today()) + datetime.timedelta(days=30),
+    )
+    return [note, reason]
+
+
+@unpublished
+def returned_after_publication() -> list[str]:
+    """A motion that was public and was then returned: its old URL answers 410 without it."""
+    from requests_app.services import motions as services
+    from tests.factories import MotionFactory, UserFactory
+
+    title, text = marker("goneTitle"), marker("goneText")
+    motion = MotionFactory(submitted=True, title=title, text=text)
+    services.motion_return(
+        motion=motion, user=UserFactory(roles=["council_office"]), reason="Bitte präzisieren."
+    )
+    return [title, text]
+
+
+@published
+def public_council_session() -> None:
+    """A public Stadtrat session treating a public motion, so the crawl has session pages."""
+    from requests_app.models import Consultation
+    from tests.factories import AgendaItemFactory, MeetingFactory, MotionFactory
+
+    meeting = MeetingFactory(name="Öffentliche Ratssitzung", public=True, start=_session_start())
+    item = AgendaItemFactory(meeting=meeting, number="7", title="Öffentlicher Punkt", public=True)
+    motion = MotionFactory(registered=True, title="Öffentlich beraten")
+    Consultation.objects.create(
+        motion=motion,
+        agenda_item=item,
+        role=Consultation.Role.DECISION,
+        result=Consultation.Result.ADOPTED,
+        votes_yes=10,
+        votes_no=2,
+        votes_abstain=1,
+    )
+
+
+@unpublished
+def private_council_sessions() -> list[str]:
+    """A non-public session, a non-public item of a public session treating a confidential
+    motion, minutes not yet published, and a council member who is not public."""
+    from portal.models import Membership
+    from requests_app.models import Consultation
+    from tests.factories import (
+        AgendaItemFactory,
+        MeetingFactory,
+        MotionFactory,
+        PersonFactory,
+    )
+
+    names = {key: marker(key) for key in (
+        "sessionname", "sessionitem", "confidentialtitle", "draftminutes", "privatemember",
+    )}  # fmt: skip
+    MeetingFactory(name=names["sessionname"], public=False, start=_session_start())
+    public = MeetingFactory(
+        name="Öffentliche Sitzung mit Geheimem",
+        public=True,
+        minutes=names["draftminutes"],
+        start=_session_start(),
+    )
+    item = AgendaItemFactory(meeting=public, number="9", title=names["sessionitem"], public=False)
+    confidential = MotionFactory(
+        registered=True, confidential=True, title=names["confidentialtitle"]
+    )
+    Consultation.objects.create(
+        motion=confidential, agenda_item=item, role=Consultation.Role.DECISION
+    )
+    person = PersonFactory(family_name=names["privatemember"], public=False)
+    Membership.objects.create(person=person, organization=public.organization)
+    return list(names.values())
+
+
+def _session_start():
+    import datetime
+
+    from portal.models import Meeting
+
+    return datetime.datetime(2024, 3, 4, 16, tzinfo=datetime.UTC) + datetime.timedelta(
+        days=7 * Meeting.all_objects.count()
+    )
+
+
+def contributions() -> list[str]:
+    from tests.requests_app.contributions_leaks import contributions_content
+
+    return contributions_content()
+
+
+UNPUBLISHED.append(contributions)
+
+
 class Links(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -244,7 +401,15 @@ def public_access_table_urls() -> list[str]:
     return urls
 
 
+@pytest.fixture
+def oparl_ids_on_testserver(settings):
+    """OParl ids are built from PORTAL_BASE_URL: on the test client's host, json_links()
+    follows them to every OParl object, file and deletion stub."""
+    settings.PORTAL_BASE_URL = "http://testserver"
+
+
 @pytest.mark.django_db
+@pytest.mark.usefixtures("oparl_ids_on_testserver")
 def test_no_unpublished_content_reaches_an_anonymous_visitor(client):
     for create in PUBLISHED:
         create()

@@ -9,11 +9,11 @@ Every state change goes through `requests_app.services.motions`, which records a
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, When
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -101,6 +101,13 @@ class MotionQuerySet(CoreQuerySet):
             status=Motion.Status.ANSWERED, registered_at__isnull=False, answered_at__isnull=False
         )
 
+    def for_answer_statistics(self):
+        """Published motions registered for an answer, answered or still open (statistics)."""
+        return self.published().filter(
+            status__in=[Motion.Status.REGISTERED, Motion.Status.ANSWERED],
+            registered_at__isnull=False,
+        )
+
     def needing_reminder(self, today: date):
         """Registered motions due within AMBER_DAYS or overdue (amber or red)."""
         return self.filter(
@@ -109,6 +116,14 @@ class MotionQuerySet(CoreQuerySet):
             due_date__lte=today + timedelta(days=AMBER_DAYS),
             lead_department__isnull=False,
         )
+
+    def formerly_public(self):
+        """Motions that were public once and are not now (returned, or withdrawn after being
+        returned): their address answers 410 Gone instead of pretending they never existed.
+        Confidential motions stay unknown."""
+        events = self.model._meta.get_field("events").related_model  # MotionEvent
+        was_submitted = events.objects.filter(motion=OuterRef("pk"), action=events.Action.SUBMITTED)
+        return self.exclude(_published_q()).filter(Exists(was_submitted), confidential=False)
 
     def get_by_slug(self, slug: str) -> Motion:
         """Find a motion by its public slug: its reference (`ba-044-2020`) or, before
@@ -227,6 +242,8 @@ class Motion(CoreModel):
     submitted_at = models.DateTimeField(_("eingereicht am"), null=True, blank=True)
     registered_at = models.DateTimeField(_("registriert am"), null=True, blank=True)
     due_date = models.DateField(_("Frist"), null=True, blank=True)
+    # The due date set at registration; due_date is the current one (after extensions).
+    original_due_date = models.DateField(_("ursprüngliche Frist"), null=True, blank=True)
     answered_at = models.DateTimeField(_("beantwortet am"), null=True, blank=True)
     confidential = models.BooleanField(
         _("vertraulich"),
@@ -354,6 +371,13 @@ class Motion(CoreModel):
             and not self.confidential
         )
 
+    @property
+    def answered_on_time(self) -> bool | None:
+        """Whether the answer came within the deadline (None: not answered or no deadline)."""
+        if self.answered_at is None or self.due_date is None:
+            return None
+        return timezone.localdate(self.answered_at) <= self.due_date
+
     def deadline(self, today: date | None = None) -> tuple[str, int | None]:
         """The deadline light: (colour, days) with colour green, amber, red, grey or none."""
         if self.status in self.CLOSED_STATUSES:
@@ -410,150 +434,3 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:60]}"
-
-
-class MotionEventQuerySet(models.QuerySet):
-    def record(
-        self,
-        *,
-        user,
-        action: str,
-        motion: Motion | None = None,
-        report=None,
-        from_status: str = "",
-        to_status: str = "",
-        comment: str = "",
-        created: datetime | None = None,
-    ) -> MotionEvent:
-        """Write one row of the audit log: the one way an event is recorded.
-
-        A step of an answer report names its `report` (the motion is the report's); `created`
-        is for imported history (the demo), otherwise now. A missing or anonymous user is
-        stored as nobody.
-        """
-        return self.create(
-            motion=motion if motion is not None else report.motion,
-            report=report,
-            user=user if user is not None and user.is_authenticated else None,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            comment=comment,
-            created=created or timezone.now(),
-        )
-
-    def public(self):
-        """The steps the public timeline shows."""
-        return self.filter(action__in=MotionEvent.PUBLIC_ACTIONS)
-
-    def without_report_work(self):
-        """Without the administration's internal steps on answer reports (drafting, review,
-        send-back comments and who did them); the publication stays."""
-        return self.exclude(
-            Q(report__isnull=False) & ~Q(action=MotionEvent.Action.REPORT_PUBLISHED)
-        )
-
-
-class MotionEvent(models.Model):
-    """The audit log: one row per state change, recorded by the service that made it."""
-
-    class Action(models.TextChoices):
-        CREATED = "created", _("angelegt")
-        EDITED = "edited", _("bearbeitet")
-        SUBMITTED = "submitted", _("eingereicht")
-        RETURNED = "returned", _("zurückgegeben")
-        REJECTED = "rejected", _("als unzulässig zurückgewiesen")
-        WITHDRAWN = "withdrawn", _("zurückgezogen")
-        REGISTERED = "registered", _("registriert")
-        TREATED = "treated", _("im Stadtrat behandelt")
-        ANSWERED = "answered", _("beantwortet")
-        # Steps of the answer report (AnswerReport); `report` says which one.
-        REPORT_STARTED = "report_started", _("Antwortbericht angelegt")
-        REPORT_EDITED = "report_edited", _("Antwortbericht bearbeitet")
-        REPORT_SUBMITTED = "report_submitted", _("Antwortbericht zur Prüfung vorgelegt")
-        REPORT_RETURNED = "report_returned", _("Antwortbericht zur Überarbeitung zurückgegeben")
-        REPORT_APPROVED = "report_approved", _("Antwortbericht freigegeben")
-        REPORT_PUBLISHED = "report_published", _("Antwortbericht veröffentlicht")
-        DISCLOSED = "disclosed", _("Vertraulichkeit mit der Antwort aufgehoben")
-
-    # Shown in the public timeline (the others are internal work steps).
-    PUBLIC_ACTIONS = (
-        Action.SUBMITTED,
-        Action.REJECTED,
-        Action.WITHDRAWN,
-        Action.REGISTERED,
-        Action.TREATED,
-        Action.ANSWERED,
-    )
-
-    motion = models.ForeignKey(
-        Motion, verbose_name=_("Antrag"), on_delete=models.CASCADE, related_name="events"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("von"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created = models.DateTimeField(_("Zeitpunkt"), default=timezone.now)
-    action = models.CharField(_("Vorgang"), max_length=20, choices=Action.choices)
-    from_status = models.CharField(
-        _("vorher"), max_length=20, choices=Motion.Status.choices, blank=True
-    )
-    to_status = models.CharField(
-        _("nachher"), max_length=20, choices=Motion.Status.choices, blank=True
-    )
-    comment = models.TextField(_("Bemerkung"), blank=True)
-    report = models.ForeignKey(
-        "AnswerReport",
-        verbose_name=_("Antwortbericht"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="events",
-    )
-
-    objects = MotionEventQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("Vorgang")
-        verbose_name_plural = _("Vorgänge")
-        ordering = ["created", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.motion}: {self.get_action_display()}"
-
-    @property
-    def is_public(self) -> bool:
-        return self.action in self.PUBLIC_ACTIONS
-
-    @property
-    def public_note(self) -> str:
-        """The comment the public timeline shows: where it was treated, who leads; other
-        comments (reasons for returning, for instance) stay internal."""
-        return self.comment if self.action in (self.Action.TREATED, self.Action.REGISTERED) else ""
-
-
-class DeadlineReminder(models.Model):
-    """A reminder mail sent to the lead department: at most one per motion, light and due date."""
-
-    motion = models.ForeignKey(
-        Motion, verbose_name=_("Antrag"), on_delete=models.CASCADE, related_name="reminders"
-    )
-    light = models.CharField(_("Ampel"), max_length=10)
-    due_date = models.DateField(_("Frist"))
-    sent_at = models.DateTimeField(_("gesendet am"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("Fristerinnerung")
-        verbose_name_plural = _("Fristerinnerungen")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["motion", "light", "due_date"], name="deadlinereminder_once"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.motion} ({self.light})"

@@ -129,11 +129,24 @@ class AnswerReport(CoreModel):
     submitted_at = models.DateTimeField(_("zur Prüfung vorgelegt am"), null=True, blank=True)
     approved_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
     published_at = models.DateTimeField(_("veröffentlicht am"), null=True, blank=True)
+    # Who signs the answer, e.g. "Bürgermeister für Recht, Sicherheit und Umweltschutz".
+    signatory_name = models.CharField(
+        _("unterzeichnet von"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    signatory_function = models.CharField(
+        _("Funktion der unterzeichnenden Person"),
+        max_length=300,
+        blank=True,
+        validators=[validate_single_line],
+    )
+    # The version the approver approved: publication refuses any other (issue 15).
+    approved_version = models.PositiveIntegerField(_("freigegebene Version"), null=True, blank=True)
     # What the approver saw when they last sent it back: "changes since the last review".
     review_baseline = models.JSONField(_("Stand der letzten Prüfung"), null=True, blank=True)
-    # Frozen at publication.
+    # `snapshot` is frozen at approval (the data the approver saw) and published as it is;
+    # `published_html` and `content_sha256` at publication.
     published_html = models.TextField(_("veröffentlichter Inhalt (HTML)"), blank=True)
-    snapshot = models.JSONField(_("Datenstand bei Veröffentlichung"), null=True, blank=True)
+    snapshot = models.JSONField(_("Datenstand bei Freigabe"), null=True, blank=True)
     content_sha256 = models.CharField(_("Prüfsumme des Inhalts"), max_length=64, blank=True)
     pdf_status = models.CharField(
         _("PDF"), max_length=10, choices=PdfStatus.choices, blank=True, default=PdfStatus.NONE
@@ -216,6 +229,18 @@ class AnswerReport(CoreModel):
         return self.status == self.Status.DRAFT
 
     @property
+    def is_returned(self) -> bool:
+        """A draft the approver sent back with comments (not yet submitted again)."""
+        return self.status == self.Status.DRAFT and bool(self.review_baseline)
+
+    @property
+    def state_label(self) -> str:
+        """The status as the work area shows it: a returned draft says so."""
+        if self.is_returned:
+            return str(_("zurückgegeben mit Anmerkungen"))
+        return str(self.get_status_display())
+
+    @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
@@ -234,6 +259,13 @@ class Answer(models.Model):
     )
     text = models.TextField(
         _("Antwort (Markdown)"), blank=True, max_length=MAX_TEXT_LENGTH, validators=TEXT_VALIDATORS
+    )
+    # The reviewer's note on this answer when sending the report back (never public).
+    review_comment = models.TextField(
+        _("Anmerkung der Prüfung"),
+        blank=True,
+        max_length=MAX_TEXT_LENGTH,
+        validators=TEXT_VALIDATORS,
     )
 
     class Meta:
@@ -261,6 +293,7 @@ class Exhibit(models.Model):
         SAFETY_COMPARISON = "safety_comparison", _("Sicherheitsgefühl und Straftaten")
         MEETINGS = "meetings", _("Sitzungen des Präventionsrates")
         MEASURES = "measures", _("Maßnahmen und Förderung")
+        EFFECT = "effect", _("Wirkungsanalyse")
 
     INDICATOR_KINDS = (Kind.INDICATOR_CHART, Kind.INDICATOR_TABLE)
 

@@ -9,18 +9,24 @@ do what in which state, records one `MotionEvent` and queues its e-mails for aft
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import concurrency
-from portal.models import AgendaItem, Meeting, Organization, User
-from requests_app import access, mails
-from requests_app.models import DeadlineReminder, Motion, MotionEvent, Question, ReferenceCounter
+from portal import concurrency, formats, pagecache
+from portal.models import Meeting, Organization, User
+from requests_app import access, deadlines, mails
+from requests_app.models import (
+    AnswerReport,
+    DeadlineReminder,
+    Motion,
+    MotionEvent,
+    Question,
+    ReferenceCounter,
+)
 
 Status = Motion.Status
 Action = MotionEvent.Action
@@ -34,6 +40,7 @@ def _lock(motion: Motion) -> Motion:
 # --- drafting ----------------------------------------------------------------------------------
 
 
+@pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
 def motion_create(
     *,
@@ -60,6 +67,7 @@ def motion_create(
     return motion
 
 
+@pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
 def motion_update(
     *,
@@ -166,11 +174,12 @@ def motion_register(
     if lead_department.kind != Organization.Kind.DEPARTMENT:
         raise ValidationError(_("Federführend kann nur ein Dezernat oder Amt sein."))
     today = timezone.localdate()
-    period = settings.MOTION_ANSWER_PERIOD_DAYS.get(motion.kind)
-    if due_date is None and period:
-        due_date = today + timedelta(days=period)
-    if due_date is not None and due_date < today:
+    if due_date is None:
+        due_date = deadlines.default_due_date(motion.kind, today)
+    elif due_date < today:
         raise ValidationError(_("Die Frist darf nicht in der Vergangenheit liegen."))
+    else:
+        due_date = deadlines.next_working_day(due_date)
     number = _allocate_number(motion.kind, today.year)
     motion = _transition(
         motion,
@@ -183,11 +192,100 @@ def motion_register(
         reference=f"{motion.kind}-{number:03d}/{today.year}",
         lead_department=lead_department,
         due_date=due_date,
+        original_due_date=due_date,
         confidential=confidential,
         registered_at=timezone.now(),
     )
     mails.department_assigned(motion=motion)
     return motion
+
+
+@transaction.atomic
+def motion_extend_deadline(
+    *, motion: Motion, user: User, due_date: date, reason: str, version: str | int | None = None
+) -> Motion:
+    """The council office extends the due date (never shortens it); the original stays."""
+    motion = _lock(motion)
+    access.check_motion("extend", motion=motion, user=user)
+    if version is not None:
+        concurrency.check(motion, version)
+    reason = _required_reason(reason)
+    if motion.due_date is not None and due_date <= motion.due_date:
+        raise ValidationError(
+            _("Die neue Frist muss nach der bisherigen Frist (%(date)s) liegen.")
+            % {"date": formats.date(motion.due_date, "SHORT_DATE_FORMAT")}
+        )
+    if due_date < timezone.localdate():
+        raise ValidationError(_("Die Frist darf nicht in der Vergangenheit liegen."))
+    due_date = deadlines.next_working_day(due_date)
+    original = motion.original_due_date or motion.due_date
+    return _transition(
+        motion,
+        user,
+        Action.DEADLINE_EXTENDED,
+        motion.status,
+        comment=reason,
+        expected_date=due_date,
+        due_date=due_date,
+        original_due_date=original,
+    )
+
+
+@transaction.atomic
+def motion_change_lead(
+    *,
+    motion: Motion,
+    user: User,
+    lead_department: Organization,
+    reason: str,
+    version: str | int | None = None,
+) -> Motion:
+    """The council office hands a registered motion to another lead department."""
+    motion = _lock(motion)
+    access.check_motion("change_lead", motion=motion, user=user)
+    if version is not None:
+        concurrency.check(motion, version)
+    reason = _required_reason(reason)
+    if lead_department.kind != Organization.Kind.DEPARTMENT:
+        raise ValidationError(_("Federführend kann nur ein Dezernat oder Amt sein."))
+    if lead_department.pk == motion.lead_department_id:
+        raise ValidationError(_("Dieses Dezernat ist schon federführend."))
+    if AnswerReport.objects.open().filter(motion=motion).exists():
+        raise ValidationError(
+            _("Zu diesem Antrag ist schon ein Bericht in Arbeit; die Federführung bleibt.")
+        )
+    comment = _("Federführung: %(department)s. Begründung: %(reason)s") % {
+        "department": lead_department,
+        "reason": reason,
+    }
+    motion = _transition(
+        motion,
+        user,
+        Action.LEAD_CHANGED,
+        motion.status,
+        comment=comment,
+        lead_department=lead_department,
+    )
+    mails.department_assigned(motion=motion)
+    return motion
+
+
+@transaction.atomic
+def motion_interim_reply(*, motion: Motion, user: User, text: str, expected_date: date) -> Motion:
+    """The lead department's interim reply: published on the motion page and in the feed."""
+    motion = _lock(motion)
+    access.check_motion("interim", motion=motion, user=user)
+    text = _required_reason(text)
+    if expected_date < timezone.localdate():
+        raise ValidationError(_("Das erwartete Datum darf nicht in der Vergangenheit liegen."))
+    return _transition(
+        motion,
+        user,
+        Action.INTERIM_REPLY,
+        motion.status,
+        comment=text,
+        expected_date=expected_date,
+    )
 
 
 @transaction.atomic
@@ -202,71 +300,23 @@ def motion_record_treatment(
     votes_no: int | None = None,
     votes_abstain: int | None = None,
 ) -> Motion:
-    """Record where the council treated the motion and, for a Beschlussantrag, the decision."""
+    """Record where the council treated the motion and, for a Beschlussantrag, the decision:
+    one consultation of the session's agenda (requests_app.services.sessions), the one way."""
+    from requests_app.services import sessions
+
     motion = _lock(motion)
     access.check_motion("treat", motion=motion, user=user)
-    if meeting.organization.kind != Organization.Kind.COUNCIL:
-        raise ValidationError(_("Bitte wählen Sie eine Sitzung des Stadtrats."))
-    if decision not in Motion.Decision.values:
-        raise ValidationError(_("Unbekannter Beschluss."))
-    if decision and motion.kind != Motion.Kind.BA:
-        raise ValidationError(_("Nur über einen Beschlussantrag wird abgestimmt."))
-    votes = (votes_yes, votes_no, votes_abstain)
-    if any(v is not None for v in votes) and not decision:
-        raise ValidationError(_("Stimmen gibt es nur zusammen mit einem Beschluss."))
-    number = agenda_number.strip()
-    agenda_item = AgendaItem.objects.filter(meeting=meeting, number=number).first()
-    if agenda_item is None:
-        # A confidential motion is treated in the non-public part: its title must not become
-        # a public agenda item (pages, OParl).
-        agenda_item = AgendaItem.objects.create(
-            meeting=meeting,
-            number=number,
-            title=str(motion)[:300],
-            order=0,
-            public=motion.is_public,
-        )
-    elif agenda_item.pk != motion.agenda_item_id:
-        # Never write this motion's result into another item of the agenda.
-        raise ValidationError(
-            _(
-                "Den Tagesordnungspunkt %(number)s gibt es in dieser Sitzung schon "
-                "(„%(title)s“). Bitte geben Sie die Nummer des Punktes an, unter dem der "
-                "Antrag behandelt wurde."
-            )
-            % {"number": number, "title": agenda_item.title}
-        )
-    if decision:
-        agenda_item.result = Motion.Decision(decision).label
-        agenda_item.save(update_fields=["result", "modified"])
-    return _transition(
-        motion,
-        user,
-        Action.TREATED,
-        motion.status,
-        comment=_treatment_comment(meeting, decision, votes),
+    sessions.treatment_record(
+        motion=motion,
+        user=user,
         meeting=meeting,
-        agenda_item=agenda_item,
+        agenda_number=agenda_number,
         decision=decision,
         votes_yes=votes_yes,
         votes_no=votes_no,
         votes_abstain=votes_abstain,
     )
-
-
-def _treatment_comment(meeting: Meeting, decision: str, votes: tuple) -> str:
-    """The event's note: the meeting, and the decision with its votes where there is one."""
-    comment = str(meeting)
-    if decision:
-        comment += " – " + str(Motion.Decision(decision).label)
-        if all(v is not None for v in votes):
-            yes, no, abstain = votes
-            comment += " " + _("(Ja %(yes)s, Nein %(no)s, Enthaltung %(abstain)s)") % {
-                "yes": yes,
-                "no": no,
-                "abstain": abstain,
-            }
-    return comment
+    return Motion.objects.get(pk=motion.pk)
 
 
 @transaction.atomic
@@ -275,6 +325,11 @@ def motion_mark_answered(*, motion: Motion, user: User | None) -> Motion:
     motion = _lock(motion)
     if motion.status != Status.REGISTERED:
         raise ValidationError(_("Nur ein registrierter Antrag kann beantwortet werden."))
+    # "beantwortet" and "no answer published" must never show together (issue 15).
+    if not AnswerReport.objects.published().filter(motion=motion).exists():
+        raise ValidationError(
+            _("Ein Antrag ist erst beantwortet, wenn seine Antwort veröffentlicht ist.")
+        )
     return _transition(motion, user, Action.ANSWERED, Status.ANSWERED, answered_at=timezone.now())
 
 
@@ -286,7 +341,14 @@ def _required_reason(reason: str) -> str:
 
 
 def _transition(
-    motion: Motion, user, action: str, to_status: str, *, comment: str = "", **changes
+    motion: Motion,
+    user,
+    action: str,
+    to_status: str,
+    *,
+    comment: str = "",
+    expected_date: date | None = None,
+    **changes,
 ) -> Motion:
     """Move the (locked) motion to `to_status` as a new version, record it, tell the submitters."""
     from_status = motion.status
@@ -302,6 +364,7 @@ def _transition(
         from_status=from_status,
         to_status=to_status,
         comment=comment,
+        expected_date=expected_date,
     )
     mails.motion_changed(motion=motion, event=event)
     return motion

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from portal import concurrency
+from portal import concurrency, pagecache
 from portal.models import User
 from requests_app import access, mails, snapshots
 from requests_app.alerts import notify_report_published
+from requests_app.contribution_access import cosign_blocking
 from requests_app.models import Answer, AnswerReport, Exhibit, Motion, MotionEvent
 from requests_app.services.motions import motion_mark_answered
 from requests_app.tasks import render_report_pdf
@@ -50,6 +51,7 @@ def _lock_for_edit(report: AnswerReport, user, version: str | int | None) -> Ans
 # --- drafting ----------------------------------------------------------------------------------
 
 
+@pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
 def report_create(*, motion: Motion, user: User) -> AnswerReport:
     """Start the answer report of a registered motion: one empty answer per question."""
@@ -74,6 +76,7 @@ def report_create(*, motion: Motion, user: User) -> AnswerReport:
     return report
 
 
+@pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
 def report_update(
     *,
@@ -83,10 +86,20 @@ def report_update(
     title: str,
     summary: str,
     answers: Mapping[int, str],
+    signatory_name: str | None = None,
+    signatory_function: str | None = None,
 ) -> AnswerReport:
-    """Save title, summary and answers (`answers`: answer pk -> Markdown) of a draft."""
+    """Save title, summary, answers (`answers`: answer pk -> Markdown) and, if given, the
+    signatory of a draft."""
     report = _lock_for_edit(report, user, version)
     report.title, report.summary = title.strip(), summary
+    fields = ["title", "summary"]
+    if signatory_name is not None:
+        report.signatory_name = signatory_name.strip()
+        fields.append("signatory_name")
+    if signatory_function is not None:
+        report.signatory_function = signatory_function.strip()
+        fields.append("signatory_function")
     changed = []
     for answer in report.answers.all():
         text = (answers.get(answer.pk, answer.text) or "").strip()
@@ -94,11 +107,12 @@ def report_update(
             answer.text = text
             changed.append(answer)
     Answer.objects.bulk_update(changed, ["text"])
-    _save(report, "title", "summary")
+    _save(report, *fields)
     MotionEvent.objects.record(report=report, user=user, action=Action.REPORT_EDITED)
     return report
 
 
+@pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
 def exhibit_save(
     *,
@@ -140,6 +154,7 @@ def exhibit_save(
     return exhibit
 
 
+@pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
 def exhibit_delete(
     *, report: AnswerReport, user: User, version: str | int | None, exhibit: Exhibit
@@ -158,6 +173,7 @@ def exhibit_delete(
 # --- review and approval -----------------------------------------------------------------------
 
 
+@pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
 def report_submit(*, report: AnswerReport, user: User) -> AnswerReport:
     """Put a complete draft before the approvers (every question needs its answer)."""
@@ -174,6 +190,9 @@ def report_submit(*, report: AnswerReport, user: User) -> AnswerReport:
             % {"numbers": ", ".join(str(number) for number in unanswered) or "–"},
             code="incomplete",
         )
+    blocking = cosign_blocking(report)  # co-signing departments: open or objected
+    if blocking:
+        raise ValidationError(blocking, code="cosign")
     report.status, report.submitted_at = Status.IN_REVIEW, timezone.now()
     _save(report, "status", "submitted_at")
     MotionEvent.objects.record(report=report, user=user, action=Action.REPORT_SUBMITTED)
@@ -181,29 +200,71 @@ def report_submit(*, report: AnswerReport, user: User) -> AnswerReport:
     return report
 
 
+@pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
-def report_return(*, report: AnswerReport, user: User, comment: str) -> AnswerReport:
-    """Send the report back to the office with a comment; remembers what the approver saw."""
+def report_recall(*, report: AnswerReport, user: User) -> AnswerReport:
+    """The author takes the report back from review (before approval): a draft again."""
+    report = _lock(report)
+    access.check_report("recall", report=report, user=user)
+    report.status = Status.DRAFT
+    _save(report, "status")
+    MotionEvent.objects.record(report=report, user=user, action=Action.REPORT_RECALLED)
+    return report
+
+
+@pagecache.private_writes()  # drafts and work in progress: nothing public
+@transaction.atomic
+def report_return(
+    *, report: AnswerReport, user: User, comment: str, notes: Mapping[int, str] | None = None
+) -> AnswerReport:
+    """Send the report back to its author with a comment and a note per question (`notes`:
+    answer pk -> text); remembers what the approver saw and mails the author."""
     report = _lock(report)
     access.check_report("return", report=report, user=user)
     comment = (comment or "").strip()
     if not comment:
         raise ValidationError(_("Bitte schreiben Sie, was zu ändern ist."))
+    notes = notes or {}
+    answers = list(report.answers.all())
+    for answer in answers:
+        answer.review_comment = (notes.get(answer.pk) or "").strip()
+        answer.clean_fields(exclude=["report", "question", "text"])
+    Answer.objects.bulk_update(answers, ["review_comment"])
     report.status, report.approver, report.approved_at = Status.DRAFT, None, None
+    report.snapshot, report.approved_version = None, None
     report.review_baseline = snapshots.texts_of(report)
-    _save(report, "status", "approver", "approved_at", "review_baseline")
+    _save(
+        report,
+        "status",
+        "approver",
+        "approved_at",
+        "snapshot",
+        "approved_version",
+        "review_baseline",
+    )
     MotionEvent.objects.record(
         report=report, user=user, action=Action.REPORT_RETURNED, comment=comment
     )
+    mails.report_returned(report=report, comment=comment)
     return report
 
 
+@pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
-def report_approve(*, report: AnswerReport, user: User) -> AnswerReport:
+def report_approve(
+    *, report: AnswerReport, user: User, version: str | int | None = None
+) -> AnswerReport:
+    """Approve the version the approver reviewed (`version`: the one their page showed): its
+    content, exhibit data included, is frozen now and published exactly so."""
     report = _lock(report)
     access.check_report("approve", report=report, user=user)
+    if version is not None:
+        concurrency.check(report, version)
     report.status, report.approver, report.approved_at = Status.APPROVED, user, timezone.now()
-    _save(report, "status", "approver", "approved_at")
+    report.snapshot = snapshots.report_content(report)
+    _save(report, "status", "approver", "approved_at", "snapshot")
+    report.approved_version = report.version
+    report.save(update_fields=["approved_version"])
     MotionEvent.objects.record(report=report, user=user, action=Action.REPORT_APPROVED)
     return report
 
@@ -218,9 +279,24 @@ CONFIDENTIAL_WARNING = gettext_lazy(
 )
 
 
+CHANGED_SINCE_APPROVAL = gettext_lazy(
+    "Der Bericht wurde nach der Freigabe geändert. Bitte prüfen Sie ihn erneut und geben Sie "
+    "ihn frei, bevor er veröffentlicht wird."
+)
+
+
 @transaction.atomic
-def report_publish(*, report: AnswerReport, user: User, disclose: bool = False) -> AnswerReport:
-    """Freeze and publish an approved report; mark the motion answered; queue the PDF.
+def report_publish(
+    *,
+    report: AnswerReport,
+    user: User,
+    disclose: bool = False,
+    version: str | int | None = None,
+) -> AnswerReport:
+    """Publish an approved report exactly as approved; mark the motion answered; queue the PDF.
+
+    `version` is the one the publishing page showed; publication refuses a report changed since
+    approval (its content was frozen then: an import in between changes nothing in it).
 
     The answer to a confidential motion names the motion's title and questions: it is published
     only with `disclose=True`, the approver's explicit decision, which lifts the motion's
@@ -228,6 +304,10 @@ def report_publish(*, report: AnswerReport, user: User, disclose: bool = False) 
     """
     report = _lock(report)
     access.check_report("publish", report=report, user=user)
+    if version is not None:
+        concurrency.check(report, version)
+    if report.approved_version is not None and report.approved_version != report.version:
+        raise ValidationError(CHANGED_SINCE_APPROVAL, code="changed")
     motion = report.motion
     if motion.confidential:
         if not disclose:
@@ -275,6 +355,7 @@ def report_pdf_retry(*, report: AnswerReport, user: User) -> AnswerReport:
     return report
 
 
+@pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
 def report_start_correction(*, report: AnswerReport, user: User) -> AnswerReport:
     """A correction: a new draft edition with the old one's texts and exhibits."""

@@ -18,6 +18,9 @@ from portal import markdown, pagecache
 from portal.concurrency import version_of
 from requests_app import access
 from requests_app.forms import (
+    ChangeLeadForm,
+    ExtendDeadlineForm,
+    InterimReplyForm,
     MotionFilterForm,
     MotionForm,
     QuestionFormSet,
@@ -78,6 +81,27 @@ ACTIONS = {
         gettext_lazy("Behandlung im Stadtrat erfassen"),
         gettext_lazy("Behandlung speichern"),
     ),
+    "interim": Step(
+        InterimReplyForm,
+        services.motion_interim_reply,
+        gettext_lazy("Die Zwischennachricht ist veröffentlicht."),
+        gettext_lazy("Zwischennachricht geben"),
+        gettext_lazy("Zwischennachricht veröffentlichen"),
+    ),
+    "extend": Step(
+        ExtendDeadlineForm,
+        services.motion_extend_deadline,
+        gettext_lazy("Die Frist wurde verlängert."),
+        gettext_lazy("Frist verlängern"),
+        gettext_lazy("Frist verlängern"),
+    ),
+    "change_lead": Step(
+        ChangeLeadForm,
+        services.motion_change_lead,
+        gettext_lazy("Die Federführung wurde geändert."),
+        gettext_lazy("Federführung ändern"),
+        gettext_lazy("Federführung ändern"),
+    ),
     "withdraw": Step(
         WithdrawForm,
         services.motion_withdraw,
@@ -96,6 +120,16 @@ def _published_by_slug(slug: str) -> Motion:
         return published.get_by_slug(slug)
     except Motion.DoesNotExist:
         raise Http404(_("Diesen Antrag gibt es nicht oder er ist nicht öffentlich.")) from None
+
+
+def _gone_or_404(request: HttpRequest, slug: str) -> HttpResponse:
+    """A motion that was public and is not any more keeps its address: 410 with a notice."""
+    try:
+        motion = Motion.objects.formerly_public().get_by_slug(slug)
+    except Motion.DoesNotExist:
+        raise Http404(_("Diesen Antrag gibt es nicht oder er ist nicht öffentlich.")) from None
+    context = {"withdrawn": motion.status == Motion.Status.WITHDRAWN}
+    return render(request, "requests_app/motion_gone.html", context, status=410)
 
 
 @login_not_required
@@ -119,7 +153,10 @@ def motion_list(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def motion_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    motion = _published_by_slug(slug)
+    try:
+        motion = _published_by_slug(slug)
+    except Http404:
+        return _gone_or_404(request, slug)
     if slug != motion.public_slug:  # registered since the link was made: the reference URL
         return redirect(motion)
     events = list(motion.events.public())
@@ -128,6 +165,9 @@ def motion_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "questions": list(motion.questions.all()),
         "events": events,
         "rejection": next((e for e in events if e.action == MotionEvent.Action.REJECTED), None),
+        "interim": next(
+            (e for e in reversed(events) if e.action == MotionEvent.Action.INTERIM_REPLY), None
+        ),
         "submitters": list(motion.submitters.public()),
         "insider": access.is_insider(request.user, motion),
         "reports": list(
@@ -179,7 +219,8 @@ def _action_form(action: str, motion: Motion, data):
     form_class = ACTIONS[action].form
     if form_class is None:
         return None
-    kwargs = {"motion": motion} if form_class in (RegisterForm, TreatmentForm) else {}
+    with_motion = (RegisterForm, TreatmentForm, ExtendDeadlineForm, ChangeLeadForm)
+    kwargs = {"motion": motion} if form_class in with_motion else {}
     return form_class(data, prefix=action, **kwargs)
 
 

@@ -21,12 +21,18 @@ from requests_app import access, snapshots
 from requests_app.forms import ExhibitForm, ReportForm, ReviewCommentForm
 from requests_app.models import AnswerReport, Exhibit
 from requests_app.services import reports as services
+from requests_app.views.contributions import panel_for
 
 PER_PAGE = 20
 
 # action -> (needs the comment form, service, success message)
 ACTIONS = {
     "submit": (False, services.report_submit, gettext_lazy("Der Bericht liegt zur Prüfung vor.")),
+    "recall": (
+        False,
+        services.report_recall,
+        gettext_lazy("Der Bericht ist aus der Prüfung zurückgenommen und wieder ein Entwurf."),
+    ),
     "return": (True, services.report_return, gettext_lazy("Der Bericht wurde zurückgegeben.")),
     "approve": (False, services.report_approve, gettext_lazy("Der Bericht ist freigegeben.")),
     "publish": (False, services.report_publish, gettext_lazy("Der Bericht ist veröffentlicht.")),
@@ -141,10 +147,12 @@ def _workspace_page(request, report: AnswerReport, comment_form=None, status=200
         "actions": access.report_actions(report=report, user=request.user),
         "answers": answers,
         "body_html": snapshots.body_html(report),
-        "comment_form": comment_form or ReviewCommentForm(prefix="return"),
+        "comment_form": comment_form or ReviewCommentForm(prefix="return", answers=answers),
         "changes": snapshots.changes_since_review(report),
         "events": list(report.events.select_related("user")),
         "four_eyes": access.four_eyes_blocks(request.user, report),
+        "returned": snapshots.last_return(report),
+        "contribution_panel": panel_for(report),
     }
     return render(request, "requests_app/workspace_report.html", context, status=status)
 
@@ -156,13 +164,16 @@ def report_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         raise Http404
     needs_comment, service, success = ACTIONS[action]
     kwargs = {}
+    if action in ("approve", "publish"):  # bound to the version the approver saw
+        kwargs["version"] = request.POST.get("version")  # the page's form always sends it
     if action == "publish":
         kwargs["disclose"] = request.POST.get("disclose") == "1"
     if needs_comment:
-        form = ReviewCommentForm(request.POST, prefix="return")
+        answers = report.answers.select_related("question").order_by("question__number")
+        form = ReviewCommentForm(request.POST, prefix="return", answers=answers)
         if not form.is_valid():
             return _workspace_page(request, report, comment_form=form, status=400)
-        kwargs["comment"] = form.cleaned_data["comment"]
+        kwargs["comment"], kwargs["notes"] = form.cleaned_data["comment"], form.notes()
     try:
         result = service(report=report, user=request.user, **kwargs)
     except ValidationError as error:
@@ -184,17 +195,24 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if markdown.wants_preview(request):
             preview = markdown.preview(
-                (field.label, form.cleaned_data[field.name]) for _q, field in form.answer_fields()
+                (field.label, form.cleaned_data[field.name])
+                for _q, field, _note in form.answer_fields()
             )
         elif _save_report(form, report, request.user):
             messages.success(request, _("Der Bericht wurde gespeichert."))
             return redirect(report.get_workspace_url())
-    context = {"report": report, "form": form, "preview": preview}
+    context = {
+        "report": report,
+        "form": form,
+        "preview": preview,
+        "returned": snapshots.last_return(report),
+    }
     return render(request, "requests_app/report_form.html", context)
 
 
 def _report_initial(report: AnswerReport, answers) -> dict:
-    initial = {"title": report.title, "summary": report.summary, "version": version_of(report)}
+    fields = ("title", "summary", "signatory_name", "signatory_function")
+    initial = {name: getattr(report, name) for name in fields} | {"version": version_of(report)}
     return initial | {f"answer_{answer.pk}": answer.text for answer in answers}
 
 
@@ -209,6 +227,8 @@ def _save_report(form: ReportForm, report: AnswerReport, user) -> bool:
             title=data["title"],
             summary=data["summary"],
             answers=form.answer_texts(),
+            signatory_name=data["signatory_name"],
+            signatory_function=data["signatory_function"],
         )
     except ValidationError as error:
         form.add_error(None, error)

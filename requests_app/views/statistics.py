@@ -17,6 +17,7 @@ def answer_statistics(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "totals": totals,
         "chart": statistics.chart(totals) if totals else "",
+        "counts_chart": statistics.counts_chart(totals) if totals else "",
         "summary": statistics.summary(totals),
     }
     return render(request, "requests_app/statistics.html", context)

@@ -1,6 +1,7 @@
 """The motion journey in a real Chromium: file, submit, register, follow; axe on every page type."""
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from portal import roles
@@ -77,7 +78,8 @@ def test_file_submit_register_and_follow(page, people):
     mine = page.get_by_role("region", name="Meine Anträge")
     expect(mine).to_contain_text(motion.reference)
     expect(mine).to_contain_text(motion.due_date.strftime("%d.%m.%Y"))
-    expect(mine).to_contain_text("noch 28 Tage")
+    days = (motion.due_date - timezone.localdate()).days  # 28, or the next working day
+    expect(mine).to_contain_text(f"noch {days} Tage")
     mine.get_by_role("link", name="Beleuchtung am Schlossteich").click()
     expect(page.locator(".motion-facts")).to_contain_text(motion.reference)
     expect(page.locator(".motion-facts")).to_contain_text("Dezernat Browser")
@@ -125,3 +127,15 @@ def test_motion_form_by_keyboard_alone(page, people):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert Motion.objects.get(title="Per Tastatur").status == "submitted"
+
+
+def test_a_returned_motion_keeps_its_address_with_a_notice(page, people):
+    from requests_app.services import motions as services
+
+    motion = MotionFactory(faction=people["faction"], title="Bald zurückgegeben")
+    services.motion_submit(motion=motion, user=people["rat"])
+    services.motion_return(motion=motion, user=people["office"], reason="Bitte genauer.")
+    response = page.goto(motion.get_absolute_url())
+    assert response.status == 410
+    expect(page.get_by_role("heading", level=1)).to_have_text("Antrag nicht mehr öffentlich")
+    assert_no_axe_violations(page)  # the 410 page of a motion that was public

@@ -1,6 +1,7 @@
 """The answer report journey in a real Chromium, from a council member filing a motion to an
 anonymous visitor downloading the PDF; axe on every new page type; keyboard use."""
 
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -156,6 +157,8 @@ def test_from_filing_to_the_anonymous_pdf_download(page, people, data):
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["etag"] == f'"{report.pdf_sha256}"'
+    shown = page.locator(".report-meta code").inner_text()  # "Prüfsumme (SHA-256)"
+    assert hashlib.sha256(response.body()).hexdigest() == shown
     text = pdf_text(response.body())
     for expected in [*QUESTIONS, "Es gab zwölf Streifen je Woche.", ANSWERS[1]]:
         assert expected in text

@@ -415,3 +415,48 @@ def test_a_page_depends_on_the_tables_behind_a_remembered_total(client):
     page = get(client, "/antraege/?seite=2")
     assert page[HEADER] == "miss"
     assert "26" in page.text
+
+
+def test_staff_work_on_drafts_and_answers_in_progress_leaves_public_pages_cached(
+    client, council_member, faction, registered, prevention_office, approver
+):
+    """A day in the office: a council member's draft and a report on its way through review
+    change nothing citizens can see, so their pages stay in the cache; publishing does not."""
+    from requests_app.services import motions as motion_services
+
+    pages = ["/", reverse("requests_app:motion_list"), registered.get_absolute_url()]
+    for url in pages:
+        warm(client, url)
+    draft = motion_services.motion_create(
+        user=council_member,
+        faction=faction,
+        kind="RA",
+        title="Geheimer Entwurf",
+        questions=["Wie?"],
+    )
+    motion_services.motion_update(
+        motion=draft,
+        user=council_member,
+        version=draft.version,
+        kind="RA",
+        title="Geheimer Entwurf, überarbeitet",
+        questions=["Wie genau?"],
+    )
+    report = services.report_create(motion=registered, user=prevention_office)
+    report = services.report_update(
+        report=report,
+        user=prevention_office,
+        version=report.version,
+        title="Antwort im Werden",
+        summary="",
+        answers={answer.pk: "Noch nicht fertig." for answer in report.answers.all()},
+    )
+    report = services.report_submit(report=report, user=prevention_office)
+    report = services.report_approve(report=report, user=approver, version=report.version)
+    for url in pages:
+        assert get(client, url)[HEADER] == "hit", url
+    services.report_publish(report=report, user=approver, version=report.version)
+    for url in pages:
+        assert get(client, url)[HEADER] == "miss", url
+    for url in (pages[0], pages[2]):
+        assert "Antwort im Werden" in get(client, url).text, url

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.factories import MotionFactory, OrganizationFactory, answered_motion
+from tests.factories import OrganizationFactory, answered_motion
 
 pytestmark = pytest.mark.django_db
 
@@ -64,15 +64,14 @@ def test_the_english_page_shows_english_decimals(client, answered, settings):
     assert "20,0" not in row and "66,7" not in row
 
 
-def test_unpublished_and_open_motions_do_not_count(client, law):
+def test_unpublished_motions_do_not_count(client, law):
     confidential = answered_motion(
         department=law, registered=date(2024, 1, 1), answered=date(2024, 1, 2)
     )
     confidential.confidential = True
     confidential.save()
-    MotionFactory(registered=True, lead_department=law)
     page = client.get("/antraege/statistik/").content.decode()
-    assert "Noch keine beantworteten Anträge." in page
+    assert "Noch keine registrierten Anträge." in page
 
 
 def test_statistics_as_csv(client, answered):
@@ -80,8 +79,8 @@ def test_statistics_as_csv(client, answered):
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:4] == ["dezernat", "jahr", "beantwortet", "median_tage"]
-    assert ["Dezernat Recht", "2024", "3", "20.0", "3", "2", "66.7"] in rows
-    assert ["Dezernat Recht", "2025", "1", "4.0", "0", "0", ""] in rows
+    assert ["Dezernat Recht", "2024", "3", "20.0", "3", "2", "66.7"] in [r[:7] for r in rows]
+    assert ["Dezernat Recht", "2025", "1", "4.0", "0", "0", ""] in [r[:7] for r in rows]
 
 
 def test_statistics_url_is_not_taken_for_a_motion(client):

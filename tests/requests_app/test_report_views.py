@@ -53,7 +53,19 @@ def test_the_report_page_shows_the_frozen_answer(client, published_report):
     response = client.get(published_report.get_absolute_url())
     assert response.status_code == 200
     assert "Es wurden 40 Leuchten ersetzt." in response.text
-    assert published_report.content_sha256 in response.text
+    assert "Prüfsumme" not in response.text  # no PDF yet, so no PDF checksum
+
+
+def test_the_shown_checksum_is_the_sha256_of_the_downloaded_pdf(client):
+    import hashlib
+    import re
+
+    report = AnswerReportFactory(publish=True, pdf=True)
+    page = client.get(report.get_absolute_url()).text
+    shown = re.search(r"Prüfsumme \(SHA-256\)</dt><dd><code[^>]*>([0-9a-f]{64})<", page)[1]
+    download = client.get(report.get_pdf_url())
+    assert hashlib.sha256(download.getvalue()).hexdigest() == shown
+    assert download["ETag"] == f'"{shown}"'
 
 
 @pytest.mark.parametrize("status", ["draft", "in_review", "approved"])

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from portal.models import AgendaItem
+from requests_app.deadlines import next_working_day
 from requests_app.models import Motion, MotionEvent
 from requests_app.services import motions as services
 from tests.factories import MeetingFactory, MotionFactory, OrganizationFactory
@@ -227,7 +228,8 @@ def test_register_assigns_reference_department_and_default_due_date(
     assert motion.reference == f"RA-001/{today.year}"
     assert motion.public_slug == f"ra-001-{today.year}"
     assert motion.lead_department == department
-    assert motion.due_date == today + datetime.timedelta(days=28)
+    assert motion.due_date == next_working_day(today + datetime.timedelta(days=28))
+    assert motion.original_due_date == motion.due_date
     assert events(motion)[-1] == ("registered", "submitted", "registered")
     recipients = {tuple(m.to) for m in mailoutbox}
     assert (owner.email,) in recipients  # the submitters
@@ -332,7 +334,16 @@ def test_treatment_refused_for_drafts_and_for_the_faction(draft, registered, off
         )
 
 
+def _publish_answer(motion):
+    """A published answer report of `motion` (frozen, motion untouched)."""
+    from requests_app.snapshots import freeze
+    from tests.factories import AnswerReportFactory
+
+    return freeze(AnswerReportFactory(motion=motion))
+
+
 def test_mark_answered_closes_the_deadline(registered, mailoutbox, commit):
+    _publish_answer(registered)
     with commit():
         motion = services.motion_mark_answered(motion=registered, user=None)
     assert motion.status == Status.ANSWERED and motion.answered_at is not None
@@ -344,6 +355,13 @@ def test_mark_answered_closes_the_deadline(registered, mailoutbox, commit):
 def test_mark_answered_only_when_registered(submitted):
     with pytest.raises(ValidationError):
         services.motion_mark_answered(motion=submitted, user=None)
+
+
+def test_mark_answered_refuses_without_a_published_answer(registered):
+    with pytest.raises(ValidationError, match="veröffentlicht"):
+        services.motion_mark_answered(motion=registered, user=None)
+    registered.refresh_from_db()
+    assert registered.status == Status.REGISTERED
 
 
 # --- e-mail happens after the commit ------------------------------------------------------------
@@ -364,6 +382,8 @@ def test_no_mail_when_the_transaction_rolls_back(draft, owner, mailoutbox, commi
 def test_every_state_change_writes_exactly_one_event(draft, owner, office, department):
     services.motion_submit(motion=draft, user=owner)
     services.motion_register(motion=draft, user=office, lead_department=department)
+    draft.refresh_from_db()
+    _publish_answer(draft)
     services.motion_mark_answered(motion=draft, user=office)
     assert [a for a, *_rest in events(draft)] == ["submitted", "registered", "answered"]
 

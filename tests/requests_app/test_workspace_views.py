@@ -383,3 +383,21 @@ def test_the_feed_survives_a_control_character_saved_before_the_check(client):
     response = client.get(reverse("requests_app:feed_motions"))
     assert response.status_code == 200
     assert "Laterne" in response.content.decode()
+
+
+def test_the_office_work_area_shows_the_most_urgent_motions_and_links_to_all(
+    as_persona, department, django_assert_max_num_queries
+):
+    """Years of motions must not make the work area a megabyte page: each list shows the first
+    50, earliest deadline first, says how many there are and links to the full list."""
+    from requests_app.workspace import LIMIT
+
+    MotionFactory.create_batch(LIMIT + 5, registered=True, lead_department=department)
+    client = as_persona("office")
+    with django_assert_max_num_queries(25):
+        page = client.get(reverse("ratsportal:workspace")).content.decode()
+    assert f"Die ersten {LIMIT} von {LIMIT + 5}." in page
+    assert "/antraege/?status=registered" in page
+    assert page.count('class="motion-table') <= 3
+    section = page.split('id="offene-antraege"')[1].split("</section>")[0]
+    assert section.count("<tr>") == LIMIT + 1  # header row and 50 motions

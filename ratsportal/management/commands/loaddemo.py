@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from portal.demo import DEMO_PASSWORD, accounts_summary
+from requests_app import demo_contributions
 
 
 class Command(BaseCommand):
@@ -36,5 +37,5 @@ class Command(BaseCommand):
                     import_module(module_name).load(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Beispieldaten geladen."))
         self.stdout.write(f"Demo-Konten (Passwort für alle: {DEMO_PASSWORD}):")
-        for username, role in accounts_summary():
+        for username, role in accounts_summary() + demo_contributions.accounts_summary():
             self.stdout.write(f"  {username:<10} {role}")

@@ -6,6 +6,7 @@ due date, so running the command twice (or on two servers) sends nothing new.
 
 from django.core.management.base import BaseCommand
 
+from requests_app.services.contributions import contribution_reminders_send
 from requests_app.services.motions import deadline_reminders_send
 
 
@@ -18,3 +19,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         count = deadline_reminders_send()
         self.stdout.write(f"{count} Erinnerung(en) versandt.")
+        # Overdue contributions (Zuarbeit): the organization asked is reminded once.
+        self.stdout.write(f"{contribution_reminders_send()} Erinnerung(en) an Zuarbeiten versandt.")
