@@ -202,6 +202,7 @@ def serialize_organization(org: Organization, ctx: Context) -> dict:
             "startDate": iso_date(org.start_date),
             "endDate": iso_date(org.end_date),
             "website": org.website,
+            "web": ctx.extra.get("organization_web", lambda org: None)(org),
         }
     )
 
@@ -218,6 +219,7 @@ def serialize_person(person: Person, ctx: Context) -> dict:
             "givenName": person.given_name,
             "formOfAddress": person.form_of_address,
             "title": [person.title] if person.title else [],
+            "web": ctx.extra.get("person_web", lambda person: None)(person),
             "membership": [
                 serialize_membership(embed(m, person, m.organization), ctx, embedded=True)
                 for m in getattr(person, "live_memberships", [])

@@ -41,6 +41,7 @@ from portal.models import LegislativeTerm, Location, Meeting, Organization
 from ratsportal.oparl import serializers as s
 from ratsportal.oparl.kinds import BODY, KINDS, Kind
 from ratsportal.oparl.serializers import Context
+from requests_app.views.sessions_public import organization_slug
 
 logger = logging.getLogger(__name__)
 
@@ -151,10 +152,15 @@ def context(body=None) -> Context:
     ctx.extra["body_vendor"] = {
         "chemnitz:indicators": absolute(reverse("prevention:indicator_list"))
     }
-    ctx.extra["meeting_web"] = lambda meeting: (
-        absolute(reverse("prevention:meeting_detail", args=[meeting.pk]))
+    # The HTML page of each object, where there is one (OParl `web`).
+    ctx.extra["meeting_web"] = lambda meeting: absolute(
+        reverse("prevention:meeting_detail", args=[meeting.pk])
         if _is_council_meeting(meeting)
-        else None
+        else reverse("sessions:meeting_detail", args=[meeting.pk])
+    )
+    ctx.extra["organization_web"] = _organization_web
+    ctx.extra["person_web"] = lambda person: absolute(
+        reverse("sessions:person_detail", args=[person.pk])
     )
     ctx.extra["terms"] = list(LegislativeTerm.objects.order_by("start_date", "pk"))
     ctx.extra["body_seat"] = Location.objects.filter(**s.BODY_SEAT).order_by("pk").first()
@@ -165,6 +171,17 @@ def request_context(request: HttpRequest, body=None) -> Context:
     ctx = context(body)
     ctx.omit_internal = request.GET.get("omit_internal", "").lower() in {"1", "true"}
     return ctx
+
+
+def _organization_web(organization: Organization) -> str | None:
+    kind = organization.kind
+    if kind == Organization.Kind.PREVENTION_COUNCIL:
+        return absolute(reverse("prevention:council"))
+    if kind in (Organization.Kind.COUNCIL, Organization.Kind.COMMITTEE):
+        return absolute(reverse("sessions:body_detail", args=[organization_slug(organization)]))
+    if kind == Organization.Kind.FACTION:
+        return absolute(reverse("sessions:faction_detail", args=[organization_slug(organization)]))
+    return None  # departments, working groups, external partners have no page of their own
 
 
 def _is_council_meeting(meeting: Meeting) -> bool:

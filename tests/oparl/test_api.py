@@ -132,7 +132,7 @@ def test_body_links_the_indicators_under_a_vendor_prefix(client, body):
     assert client.get("/kennzahlen/").status_code == 200
 
 
-def test_kpr_meetings_link_their_public_page(client, body):
+def test_kpr_and_council_meetings_link_their_public_page(client, body):
     kpr = OrganizationFactory(kind=Organization.Kind.PREVENTION_COUNCIL)
     council = OrganizationFactory(kind=Organization.Kind.COUNCIL)
     kpr_meeting = MeetingFactory(organization=kpr, public=True)
@@ -140,7 +140,9 @@ def test_kpr_meetings_link_their_public_page(client, body):
     data = client.get(f"/oparl/v1/meeting/{kpr_meeting.pk}").json()
     assert data["web"] == f"http://testserver/praeventionsrat/sitzungen/{kpr_meeting.pk}/"
     assert client.get(data["web"].removeprefix("http://testserver")).status_code == 200
-    assert "web" not in client.get(f"/oparl/v1/meeting/{council_meeting.pk}").json()
+    web = client.get(f"/oparl/v1/meeting/{council_meeting.pk}").json()["web"]
+    assert web == f"http://testserver/sitzungen/{council_meeting.pk}/"
+    assert client.get(web.removeprefix("http://testserver")).status_code == 200
 
 
 @pytest.mark.parametrize(

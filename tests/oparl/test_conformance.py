@@ -286,6 +286,30 @@ def test_3_consultation_names_the_treating_body_and_the_agenda_item_links_back(c
     assert item_data["consultation"] == data["id"]
 
 
+def test_3_bodies_factions_persons_and_meetings_link_their_web_pages(client, body):
+    """`web`: the HTML page of the object, where the portal has one – and it opens."""
+    council = OrganizationFactory(kind="council", name="Stadtrat Chemnitz", short_name="Stadtrat")
+    faction = OrganizationFactory(kind="faction", name="Fraktion Beispiel", short_name="FB")
+    department = OrganizationFactory(kind="department", name="Dezernat Beispiel")
+    person = PersonFactory(public=True, family_name="Musterfrau")
+    MembershipFactory(person=person, organization=council)
+    session = Meeting.objects.create(
+        organization=council, name="Ratssitzung", start=timezone.now(), public=True
+    )
+    pages = {
+        get(client, f"/oparl/v1/organization/{council.pk}").get("web"): "Stadtrat",
+        get(client, f"/oparl/v1/organization/{faction.pk}").get("web"): "Fraktion Beispiel",
+        get(client, f"/oparl/v1/person/{person.pk}").get("web"): "Musterfrau",
+        get(client, f"/oparl/v1/meeting/{session.pk}").get("web"): "Ratssitzung",
+    }
+    assert None not in pages
+    for url, text in pages.items():
+        response = client.get(path(url))
+        assert response.status_code == 200, url
+        assert text in response.content.decode(), url
+    assert "web" not in get(client, f"/oparl/v1/organization/{department.pk}")
+
+
 def test_3_file_access_and_download_urls_differ_and_name_the_file(client, body):
     attachment = make_file(CouncilMeetingFactory())
     data = get(client, f"/oparl/v1/file/{attachment.pk}")
