@@ -12,7 +12,7 @@ from portal.concurrency import VersionField, version_of
 from portal.models import Meeting, Organization
 from portal.validators import TEXT_VALIDATORS, validate_single_line
 from prevention.models import District, Indicator
-from requests_app import deadlines
+from requests_app import citations, deadlines
 from requests_app.models import Exhibit, Motion, user_factions
 
 MAX_QUESTIONS = 30
@@ -260,6 +260,14 @@ class MotionFilterForm(forms.Form):
 # --- answer reports ------------------------------------------------------------------------------
 
 
+CITATION_HELP = _(
+    "Zahlen aus den Kennzahlen nicht abtippen, sondern zitieren: "
+    "[[kennzahl:pks.890000:zentrum:2019]] (Wert) oder [[hz:pks.890000:stadt:2019]] "
+    "(Häufigkeitszahl); „stadt“ steht für die ganze Stadt. Die Vorschau zeigt den Wert, die "
+    "Freigabe hält ihn fest."
+)
+
+
 class ReportForm(forms.Form):
     """Title, summary and one answer field per question (`answer_<pk>`), plus the version."""
 
@@ -294,7 +302,16 @@ class ReportForm(forms.Form):
                 required=False,  # a draft may be incomplete; submitting for review checks
                 max_length=50_000,
                 widget=forms.Textarea(attrs={"rows": 8}),
+                help_text=CITATION_HELP,
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        # A cited figure must name one (requests_app/citations.py).
+        for name in ["summary", *(f"answer_{answer.pk}" for answer in self.answers)]:
+            for problem in citations.problems(cleaned.get(name, "")):
+                self.add_error(name, problem)
+        return cleaned
 
     def answer_fields(self):
         """(question, bound field, reviewer's note) for the template."""

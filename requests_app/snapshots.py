@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from portal.concurrency import bump
+from requests_app import citations
 from requests_app import exhibits as exhibit_data
 from requests_app.models import AnswerReport, MotionEvent
 
@@ -42,13 +43,13 @@ def report_content(report: AnswerReport) -> dict:
             {
                 "number": answer.question.number,
                 "question": answer.question.text,
-                "answer": answer.text,
+                "answer": citations.resolve(answer.text),
                 "exhibits": shown,
             }
         )
     return {
         "title": report.title,
-        "summary": report.summary,
+        "summary": citations.resolve(report.summary),
         "edition": report.edition,
         "reference": motion.reference,
         "motion_title": motion.title,

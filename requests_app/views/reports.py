@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal import markdown, pagecache
 from portal.concurrency import version_of
-from requests_app import access, snapshots
+from requests_app import access, citations, snapshots
 from requests_app.forms import ExhibitForm, ReportForm, ReviewCommentForm
 from requests_app.models import AnswerReport, Exhibit
 from requests_app.services import reports as services
@@ -194,8 +194,9 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     preview = None
     if request.method == "POST" and form.is_valid():
         if markdown.wants_preview(request):
+            # Cited figures appear as the report will show them (requests_app/citations.py).
             preview = markdown.preview(
-                (field.label, form.cleaned_data[field.name])
+                (field.label, citations.resolve(form.cleaned_data[field.name]))
                 for _q, field, _note in form.answer_fields()
             )
         elif _save_report(form, report, request.user):
