@@ -63,7 +63,7 @@ class Staff:
         self.author = staff_user("kpr", roles.PREVENTION_OFFICE, self.department)
         self.approver = staff_user("dezernat", roles.APPROVER, self.department)
         self.faction = faction
-        self.draft = motion_services.motion_create(
+        self.draft_motion = motion_services.motion_create(
             user=self.member,
             faction=faction,
             kind=Motion.Kind.RA,
@@ -107,11 +107,11 @@ class Staff:
 
     def draft(self) -> None:
         self.counter += 1
-        self.draft = motion_services.motion_update(
-            motion=self.draft,
+        self.draft_motion = motion_services.motion_update(
+            motion=self.draft_motion,
             user=self.member,
-            version=self.draft.version,
-            kind=self.draft.kind,
+            version=self.draft_motion.version,
+            kind=self.draft_motion.kind,
             title=f"Entwurf (Bench) {self.counter}",
             questions=["Eine Frage?"],
         )
