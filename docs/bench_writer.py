@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ratsportal.settings")
 
+# E402 below: the script sets up Django first; models can only be imported after setup().
 import django  # noqa: E402
 
 django.setup()

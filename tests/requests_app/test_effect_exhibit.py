@@ -10,7 +10,7 @@ from tests.prevention.test_effects import city  # noqa: F401  (fixture)
 
 
 @pytest.fixture
-def exhibit(city):  # noqa: F811
+def exhibit(city):  # noqa: F811 (`city` is the imported fixture, used as a parameter)
     return ExhibitFactory(kind=Exhibit.Kind.INDICATOR_TABLE, indicator=city)
 
 
