@@ -54,11 +54,15 @@ migrate: venv
 	@mkdir -p var
 	$(PY) manage.py migrate --no-input
 
+# Links in the demo's mails and calendar feeds point to where it runs (PORTAL_BASE_URL wins).
+DEMO_URL_HOST := $(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST))
+DEMO_BASE_URL := $(or $(PORTAL_BASE_URL),http://$(DEMO_URL_HOST):$(PORT))
+
 .PHONY: demo
 demo: migrate
-	$(PY) manage.py loaddemo
-	@echo "Portal: http://$(HOST):$(PORT)/   (Beenden mit Strg+C)"
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	PORTAL_BASE_URL=$(DEMO_BASE_URL) $(PY) manage.py loaddemo
+	@echo "Portal: $(DEMO_BASE_URL)/   (Beenden mit Strg+C)"
+	PORTAL_BASE_URL=$(DEMO_BASE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 .PHONY: run
 run: migrate

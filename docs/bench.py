@@ -13,11 +13,18 @@ Run as a script (``.venv/bin/python docs/bench.py``; options: ``--help``). It
    per second, p95 latency, errors, and the ratio to the bare view; three work-area pages are
    loaded logged in (never cached),
 5. the **mixed run** (issue 20): anonymous visitors over all page types in a day's proportions
-   (``MIX``, many different motions, reports, districts) while ``docs/bench_writer.py`` does what
+   (``MIX``, many different motions, reports, districts; each visited once before, as a day's
+   visitors find the cache warm) while ``docs/bench_writer.py`` does what
    staff do through the real services (a draft save every second, an answer edit every 5 s, a
    publication every minute, an indicator import every 10 minutes); it reports throughput as a
    ratio to the bare view, p95 latency, the page-cache hit rate and errors,
-6. writes every figure as JSON (``--json``, default ``var/bench/<commit>-<time>.json``) so two
+6. memory: gunicorn's workers are restarted before the mixed run; their resident memory
+   (``VmRSS``) is read after the first ``MEMORY_FIRST`` mixed requests and again after
+   ``MEMORY_TOTAL`` (the mixed run, topped up with more of the same visits if it served fewer);
+   workers are not recycled during the bench (``GUNICORN_MAX_REQUESTS=0``), so growth shows,
+7. the PDF line (docs/bench_pdf.py): a long report (50 questions, 30 exhibits) through the PDF
+   task, against WeasyPrint alone on the same HTML, with each one's time and peak memory,
+8. writes every figure as JSON (``--json``, default ``var/bench/<commit>-<time>.json``) so two
    commits can be compared side by side.
 
 The bare view exists only in this module's URLconf, which only this WSGI entry point uses:
@@ -30,6 +37,7 @@ import os
 import platform
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -100,6 +108,8 @@ print(json.dumps({
     "indicator": ["/kennzahlen/%s/" % i.key for i in Indicator.objects.order_by("key")[:10]],
 }))
 """
+MEMORY_FIRST = 100
+MEMORY_TOTAL = 10_000
 SEARCH_TERMS = ["Videoüberwachung", "Polizei", "Sicherheit", "Beleuchtung", "Zentrum", "Schule"]
 # Logged-in staff pages (never cached): the accounts and a draft come from bench_writer.Staff.
 LOGIN_CODE = """
@@ -364,10 +374,73 @@ def mixed_paths(base: str, env: dict, python: str) -> list[str]:
     return paths
 
 
-def mixed_run(wrk: str, base: str, work: Path, env: dict, python: str, args) -> dict:
+def workers_of(master: int) -> list[int]:
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return []
+    return sorted(int(pid) for pid in children)
+
+
+def resident_mib(pids: list[int]) -> dict[int, float]:
+    """VmRSS of each process in MiB (processes that ended meanwhile are left out)."""
+    sizes = {}
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    sizes[pid] = int(line.split()[1]) / 1024
+        except OSError:
+            pass
+    return sizes
+
+
+def fresh_workers(base: str, master: int, timeout: float = 60) -> list[int]:
+    """Restart gunicorn's workers (HUP) and wait until all new ones answer."""
+    old = set(workers_of(master))
+    os.kill(master, signal.SIGHUP)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        now = workers_of(master)
+        if now and not old & set(now) and len(now) >= len(old):
+            break
+        time.sleep(0.5)
+    for _ in range(len(old) * 3):
+        urllib.request.urlopen(base + BARE_PATH, timeout=30).read()
+    return workers_of(master)
+
+
+def first_requests(base: str, paths: list[str], count: int) -> int:
+    """The first `count` visits of the mix, a few at a time (they reach every worker); returns
+    how many failed."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def visit(path: str) -> int:
+        try:
+            with urllib.request.urlopen(base + path, timeout=60) as response:
+                response.read()
+            return 0
+        except OSError:  # HTTPError included: counted, the run goes on
+            return 1
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return sum(pool.map(visit, (paths[n % len(paths)] for n in range(count))))
+
+
+def mixed_run(wrk: str, base: str, work: Path, env: dict, python: str, args, master: int) -> dict:
     paths = mixed_paths(base, env, python)
     lua = work / "mixed.lua"
     lua.write_text(MIX_SCRIPT % {"paths": ", ".join(json.dumps(p) for p in paths)})
+    # The restarted workers load the code as it is now: its static files must be collected.
+    run([python, "manage.py", "collectstatic", "--no-input", "-v", "0"], env)
+    workers = fresh_workers(base, master)
+    warm_up_errors = first_requests(base, paths, MEMORY_FIRST)
+    after_first = resident_mib(workers)
+    # A day's visitors find the cache warm: every page of the mix is visited once before the
+    # measurement, so the hit rate shows what the writes cost, not a cold start.
+    distinct = list(dict.fromkeys(paths))
+    warm_up_errors += first_requests(base, distinct, len(distinct))
+    warmed = MEMORY_FIRST + len(distinct)
     out = work / "writer.json"
     writer = subprocess.Popen(
         [python, str(ROOT / "docs" / "bench_writer.py"), str(args.mixed_duration), str(out)],
@@ -380,7 +453,38 @@ def mixed_run(wrk: str, base: str, work: Path, env: dict, python: str, args) -> 
         writer.wait(timeout=args.mixed_duration + 300)
     result["writer"] = json.loads(out.read_text()) if out.exists() else {"failed": "no output"}
     result["mix"] = {kind: share for share, kind in MIX}
+    result["warm_up"] = {"requests": warmed, "errors": warm_up_errors}
+    served = warmed + result["requests"]
+    while served < MEMORY_TOTAL:  # more of the same visits (without the writer) up to the total
+        more = load(wrk, base + "/", str(lua), args, duration=5)
+        served += more["requests"]
+    after_total = resident_mib(workers)
+    growth = [after_total[pid] / after_first[pid] - 1 for pid in after_total if pid in after_first]
+    result["memory"] = {
+        "workers": len(workers),
+        "after_first": {"requests": MEMORY_FIRST, "rss_mib": after_first},
+        "after_total": {"requests": served, "rss_mib": after_total},
+        "max_growth": max(growth) if growth else None,
+        "recycled": sorted(set(workers) - set(workers_of(master))),
+    }
     return result
+
+
+def pdf_line(python: str, env: dict, work: Path) -> dict:
+    """docs/bench_pdf.py: the PDF task on a long report, and WeasyPrint alone on its HTML."""
+    html = work / "long-report.html"
+    results = {}
+    for mode in ("task", "weasyprint"):
+        output = run(
+            [python, str(ROOT / "docs" / "bench_pdf.py"), mode, str(html)],
+            env,
+            capture_output=True,
+        ).stdout
+        line = next(line for line in output.splitlines() if line.startswith("BENCH-PDF "))
+        results[mode] = json.loads(line.removeprefix("BENCH-PDF "))
+    # CPU time: what other load on the machine does not inflate (both are single-threaded).
+    results["ratio"] = results["task"]["cpu_seconds"] / results["weasyprint"]["cpu_seconds"]
+    return results
 
 
 def versions(wrk: str, python: str, env: dict) -> str:
@@ -422,6 +526,7 @@ def main() -> None:
         default=int(os.environ.get("BENCH_MIXED_DURATION", 60)),
         help="seconds of the mixed run (0: skip it)",
     )
+    parser.add_argument("--no-pdf", action="store_true", help="skip the long report's PDF")
     parser.add_argument("--json", help="write all figures here (default: var/bench/…json)")
     args = parser.parse_args()
 
@@ -446,6 +551,8 @@ def main() -> None:
         "CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
         "PAGE_CACHE_HEADER": "1",  # the hit rate is read from X-Page-Cache
         "PYTHONPATH": f"{ROOT / 'docs'}:{ROOT}",
+        # Workers live through the whole bench, so memory growth with traffic shows.
+        "GUNICORN_MAX_REQUESTS": "0",
     }
     wrk = ensure_wrk()
     ensure_database(database_url, env, python)
@@ -525,7 +632,13 @@ def main() -> None:
         mixed = None
         if args.mixed_duration > 0:
             print(f"… gemischter Lauf ({args.mixed_duration} s)", file=sys.stderr, flush=True)
-            mixed = mixed_run(wrk, base, work, env, python, args)
+            mixed = mixed_run(wrk, base, work, env, python, args, gunicorn.pid)
+        pdf = None
+        if not args.only and not args.no_pdf:
+            print(
+                "… PDF eines langen Berichts (50 Fragen, 30 Anlagen)", file=sys.stderr, flush=True
+            )
+            pdf = pdf_line(python, env, work)
     finally:
         gunicorn.terminate()
         gunicorn.wait(timeout=60)
@@ -579,6 +692,33 @@ def main() -> None:
             if isinstance(w, dict)
         )
         print(f"\nStaff writes meanwhile: {writes}")
+        warm = mixed.get("warm_up", {})
+        print(f"Warm-up before: {warm.get('requests')} requests, {warm.get('errors')} failed")
+        for name, w in mixed["writer"].items():
+            if isinstance(w, dict):
+                tables = ", ".join(f"{t} {n}" for t, n in sorted(w.get("invalidated", {}).items()))
+                print(f"- {name} invalidated: {tables or 'nothing'}")
+        memory = mixed["memory"]
+        first = memory["after_first"]["rss_mib"].values()
+        total = memory["after_total"]["rss_mib"].values()
+        growth = memory["max_growth"]
+        print(
+            f"\nWorker memory (VmRSS, {memory['workers']} workers): after "
+            f"{memory['after_first']['requests']} mixed requests {min(first):.0f}–{max(first):.0f}"
+            f" MiB, after {memory['after_total']['requests']:,} {min(total):.0f}–{max(total):.0f}"
+            f" MiB; largest growth {growth:+.1%} (target ≤ +20 %)"
+            if first and total and growth is not None
+            else "\nWorker memory: not measured"
+        )
+    if pdf:
+        task, alone = pdf["task"], pdf["weasyprint"]
+        print(
+            f"\nLong report PDF ({task['questions']} questions, {task['exhibits']} exhibits, "
+            f"{task['pdf_bytes'] / 1024:.0f} KiB): PDF task {task['cpu_seconds']:.2f} s CPU "
+            f"({task['seconds']:.2f} s wall), peak {task['peak_mib']:.0f} MiB; WeasyPrint alone "
+            f"{alone['cpu_seconds']:.2f} s CPU ({alone['seconds']:.2f} s wall), peak "
+            f"{alone['peak_mib']:.0f} MiB; ratio (CPU) {pdf['ratio']:.2f} (target ≤ 1.15)"
+        )
     report = {
         "commit": commit(),
         "machine": machine(),
@@ -607,6 +747,7 @@ def main() -> None:
             for label, path, measured in results
         ],
         "mixed": mixed and {**mixed, "ratio": mixed["rps"] / bare_rps},
+        "pdf": pdf,
     }
     out = (
         Path(args.json)

@@ -10,9 +10,13 @@ environment (database, Redis). For SECONDS it
   and published; the first after 10 seconds),
 * imports indicator values every 600 seconds (the first after 30 seconds),
 
-and writes how many of each it did, how long they took and what failed to OUT.json.
+and writes how many of each it did, how long they took, what failed and which tables' page-cache
+versions each kind of action bumped (``invalidated``: table → bumps, portal/pagecache.py) to
+OUT.json. A draft save or an answer edit should bump nothing; a publication the motion and report
+tables; an import the indicator tables.
 """
 
+import collections
 import json
 import os
 import sys
@@ -31,13 +35,25 @@ django.setup()
 
 from django.contrib.auth.models import Group  # noqa: E402
 
-from portal import roles  # noqa: E402
+from portal import pagecache, roles  # noqa: E402
 from portal.models import Organization, User  # noqa: E402
 from prevention.models import District, Indicator  # noqa: E402
 from prevention.services import import_file  # noqa: E402
 from requests_app.models import AnswerReport, Motion  # noqa: E402
 from requests_app.services import motions as motion_services  # noqa: E402
 from requests_app.services import reports as report_services  # noqa: E402
+
+# Which tables' versions the current action bumped (every bump, also the ones on commit).
+_bumped: collections.Counter = collections.Counter()
+_bump = pagecache.bump
+
+
+def _recording_bump(tables=None) -> None:
+    _bumped.update(tables if tables is not None else ["(all)"])
+    _bump(tables)
+
+
+pagecache.bump = _recording_bump
 
 # (action, first run after seconds, then every seconds)
 SCHEDULE = [("draft", 0, 1), ("answer", 2, 5), ("publication", 10, 60), ("import", 30, 600)]
@@ -149,7 +165,10 @@ def main() -> None:
         "publication": staff.publication,
         "import": staff.import_,
     }
-    stats = {name: {"done": 0, "failed": 0, "seconds": 0.0, "errors": []} for name in actions}
+    stats = {
+        name: {"done": 0, "failed": 0, "seconds": 0.0, "errors": [], "invalidated": {}}
+        for name in actions
+    }
     start = time.monotonic()
     due = {name: start + first for name, first, _every in SCHEDULE}
     every = {name: period for name, _first, period in SCHEDULE}
@@ -160,6 +179,7 @@ def main() -> None:
             continue
         due[name] += every[name]
         began = time.monotonic()
+        _bumped.clear()
         try:
             actions[name]()
             stats[name]["done"] += 1
@@ -167,6 +187,9 @@ def main() -> None:
             stats[name]["failed"] += 1
             stats[name]["errors"].append(traceback.format_exc(limit=3)[-500:])
         stats[name]["seconds"] += time.monotonic() - began
+        invalidated = stats[name]["invalidated"]
+        for table, bumps in _bumped.items():
+            invalidated[table] = invalidated.get(table, 0) + bumps
     out.write_text(json.dumps(stats, indent=2))
 
 

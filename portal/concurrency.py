@@ -4,7 +4,9 @@ Every edit form carries the version of what it shows (a hidden `VersionField`, f
 `version_of(obj)` or, for a formset of rows, `rows_version(queryset)`). The service locks the
 row(s) inside its transaction and calls `lock_and_check()` / `check_rows()`: when someone else
 saved since the form was opened, it raises a ValidationError with `STALE_MESSAGE` (code
-"stale") and changes nothing; the view shows it as a form error.
+"stale") and changes nothing; the view shows it as a form error. The motion and report forms
+go further: they keep the user's input, show what is saved now beside it (`stale_edit()`) and
+let the user save on top of that version deliberately (`version_for_save()`).
 
 A row's version is its `version` counter where the model keeps one (motions and answer
 reports count their saves; `bump()` increments it), else its modification time to the
@@ -14,6 +16,8 @@ microsecond.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -56,6 +60,64 @@ def rows_version(queryset: QuerySet) -> str:
         (pk, modified.isoformat()) for pk, modified in queryset.values_list("pk", "modified")
     )
     return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+# After a refused save the motion and report forms show what is saved now beside the user's
+# input and offer to save on top of it: the button `OVERWRITE_BUTTON` sends the version the user
+# was shown then (`SEEN_VERSION`), so only that version is overwritten, never a later one.
+OVERWRITE_BUTTON = "overwrite"
+SEEN_VERSION = "seen_version"
+STALE_OVERWRITE_MESSAGE = _(
+    "Jemand anderes hat diesen Eintrag gespeichert, während Sie ihn bearbeitet haben. "
+    "Ihre Eingaben sind erhalten, aber noch nicht gespeichert. Unten steht bei jedem "
+    "geänderten Feld, was jetzt gespeichert ist, neben Ihrer Eingabe. Übernehmen Sie, was "
+    "Sie behalten möchten, und speichern Sie dann mit „Trotzdem speichern“."
+)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One field whose saved value differs from the user's input."""
+
+    label: str
+    theirs: str
+    yours: str
+
+
+@dataclass(frozen=True)
+class StaleEdit:
+    """A refused save: the version now saved (to save on top of) and what differs from it."""
+
+    version: str
+    differences: list[Difference]
+
+
+def is_stale(error: ValidationError) -> bool:
+    return any(getattr(item, "code", None) == "stale" for item in error.error_list)
+
+
+def stale_edit(current: Model, fields: Iterable[tuple[str, object, object]]) -> StaleEdit:
+    """The refusal the form shows: `fields` are (label, saved value, user's input)."""
+    differences = [
+        Difference(str(label), _text(theirs), _text(yours))
+        for label, theirs, yours in fields
+        if _text(theirs) != _text(yours)
+    ]
+    return StaleEdit(version_of(current), differences)
+
+
+def _text(value) -> str:
+    if isinstance(value, (list, tuple)):
+        return "\n".join(f"{number}. {item}" for number, item in enumerate(value, start=1))
+    return ("" if value is None else str(value)).replace("\r\n", "\n").strip()
+
+
+def version_for_save(version: str | int | None, data) -> str | int | None:
+    """The version a save is checked against: the one the form was opened with or, when the
+    user chose "Trotzdem speichern" after a refusal, the version they were shown then."""
+    if OVERWRITE_BUTTON in data:
+        return data.get(SEEN_VERSION, "")
+    return version
 
 
 def stale() -> ValidationError:

@@ -6,12 +6,16 @@ Locale-aware through Django's l10n: German pages show 27.012,5 and 1.300.000 €
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats, translation
 from django.utils.formats import number_format
 
 Number = Decimal | float | int
+# A space between a figure and its unit, as authors type it: "108.000 €", "90 %", "1,3 Mio. Euro"
+_UNIT_SPACE = re.compile(r"(?<=\d) (?=(?:€|%|‰|Euro\b|EUR\b|Mio\.|Mrd\.))")
+_HYPHEN_PERCENT = re.compile(r"(?<=\d)-%")
 
 
 def number(value: Number | None, places: int = 0) -> str:
@@ -59,3 +63,10 @@ def percent(value: Number | None, places: int = 1) -> str:
 def date(value, format_name: str = "DATE_FORMAT") -> str:
     """A date (or datetime) in the current language's format."""
     return formats.date_format(value, format_name) if value else ""
+
+
+def bind_units(text: str) -> str:
+    """A no-break space between a figure and its unit, so that "€" or "%" never starts a line
+    on its own (text the authors typed; figures formatted here carry one already); "95-%-"
+    keeps its "%" too (a word joiner after the hyphen)."""
+    return _HYPHEN_PERCENT.sub("-\u2060%", _UNIT_SPACE.sub("\u00a0", text))

@@ -95,6 +95,105 @@ PAGES = {
     "barrierefreiheit": ("Erklärung zur Barrierefreiheit", ACCESSIBILITY),
 }
 
+# The starting texts in English, shown to visitors who chose English while the operator has not
+# edited the page. An edited page exists in German only (its English visitors are told so).
+IMPRINT_EN = """\
+## Provider
+
+Stadt Chemnitz (City of Chemnitz)
+Markt 1
+09111 Chemnitz
+Germany
+
+The City of Chemnitz is a public-law corporation. It is represented by the Lord Mayor.
+
+## Responsible for the content
+
+Office of the Municipal Prevention Council of Chemnitz, Department of Law, Security and
+Environmental Protection, at the address above.
+
+## About the sample data
+
+This installation contains sample data. Figures marked "Sample data – not official figures" are
+invented and must not be quoted.
+"""
+
+PRIVACY_EN = """\
+## Controller
+
+Stadt Chemnitz, Markt 1, 09111 Chemnitz, Germany. You can reach the official data protection
+officer at the same address, adding "Data protection officer".
+
+## What data is processed
+
+- **Visiting the website:** the web server processes the IP address, date and time, the address
+  requested and the browser type in order to deliver the pages and fend off attacks (Art. 6(1)(e)
+  GDPR). No analytics or advertising services are used and no third-party content is loaded.
+- **Logging in:** council members and staff of the administration receive a technically
+  necessary session cookie. Failed login attempts are stored with the IP address to protect
+  accounts against password guessing.
+- **Choice of language:** whoever switches the language receives a cookie that stores the
+  language chosen.
+- **E-mail alerts:** whoever orders an alert gives their e-mail address (consent, Art. 6(1)(a)
+  GDPR). Only the address, the topic and the times of the order, the confirmation and the last
+  confirmation e-mail are stored. An address that is not confirmed is deleted after one week;
+  whoever unsubscribes (link in every e-mail) has their address deleted at once. To prevent
+  abuse, the IP address of an order is counted for at most one hour, not stored.
+
+## Your rights
+
+You have the right of access, rectification, erasure, restriction of processing and objection,
+and the right to lodge a complaint with the Saxon Data Protection and Transparency Commissioner.
+"""
+
+ACCESSIBILITY_EN = """\
+The City of Chemnitz endeavours to make its websites accessible in accordance with the
+Accessible Websites Act of the Free State of Saxony (BfWebG) and the Accessible Information
+Technology Ordinance (BITV 2.0). This statement applies to the Council Portal Prevention.
+
+## Compliance status
+
+This website largely complies with the requirements of WCAG 2.1 level AA. Every type of page is
+checked automatically with axe-core on every change and can be used with the keyboard. Charts
+have a text summary and a data table.
+
+## Content that is not accessible
+
+- Older PDF attachments that were not produced by the portal may not be accessible. The answer
+  reports produced by the portal are tagged PDF documents (PDF/UA-1).
+
+## Preparation of this statement
+
+This statement was prepared on the basis of a self-assessment.
+
+## Feedback and contact
+
+Have you noticed barriers to access? Please contact the office responsible named in the imprint.
+
+## Enforcement procedure
+
+If you do not receive a satisfactory answer to your feedback, you can turn to the enforcement
+body at the Commissioner of the Saxon State Government for the Interests of People with
+Disabilities.
+"""
+
+PAGES_EN = {
+    "impressum": ("Imprint", IMPRINT_EN),
+    "datenschutz": ("Privacy policy", PRIVACY_EN),
+    "barrierefreiheit": ("Accessibility statement", ACCESSIBILITY_EN),
+}
+
+
+def for_language(slug: str, title: str, body: str, language: str) -> tuple[str, str, bool]:
+    """(title, body, German only?) of a legal page for a visitor's language: the English
+    starting text while the page is unedited, else the operator's German text."""
+    if language == "de" or slug not in PAGES_EN:
+        return title, body, False
+    if body == PAGES[slug][1]:
+        return (*PAGES_EN[slug], False)
+    return title, body, True
+
+
 # What the operator must check or add on each page before going live (shown in the admin).
 OPERATOR_CHECKLIST = {
     "impressum": [

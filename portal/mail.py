@@ -8,11 +8,13 @@ transaction commits, the task `send_templated` renders, in the portal's language
 
 and sends one message per address, so recipients never see each other. The context goes
 through the task queue: plain JSON values only (strings, numbers, lists, dicts); links are made
-absolute with `absolute_url()`.
+absolute with `absolute_url()`. Files go along as `attachments=[attachment(name, bytes, type)]`
+(base64 in the queue, small files only, e.g. a calendar entry) and are attached to each message.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -43,23 +45,48 @@ def render(template: str, context: dict) -> tuple[str, str, str | None]:
     return subject, text, html
 
 
+def attachment(filename: str, content: bytes, mimetype: str) -> dict:
+    """A file for `send_after_commit(attachments=[...])`, as JSON the task queue can carry."""
+    return {
+        "filename": filename,
+        "content": base64.b64encode(content).decode("ascii"),
+        "mimetype": mimetype,
+    }
+
+
 @task
 def send_templated(
-    *, template: str, recipients: list[str], context: dict, headers: dict | None = None
+    *,
+    template: str,
+    recipients: list[str],
+    context: dict,
+    headers: dict | None = None,
+    attachments: list[dict] | None = None,
 ) -> int:
     """Render one mail and send it to each address separately; returns how many were sent."""
     subject, text, html = render(template, context)
+    files = [
+        (item["filename"], base64.b64decode(item["content"]), item["mimetype"])
+        for item in attachments or []
+    ]
     sent = 0
     for address in sorted(set(recipients)):
         message = EmailMultiAlternatives(subject, text, None, [address], headers=headers)
         if html is not None:
             message.attach_alternative(html, "text/html")
+        for filename, content, mimetype in files:
+            message.attach(filename, content, mimetype)
         sent += message.send()
     return sent
 
 
 def send_after_commit(
-    *, template: str, recipients: Iterable[str], context: dict, headers: dict | None = None
+    *,
+    template: str,
+    recipients: Iterable[str],
+    context: dict,
+    headers: dict | None = None,
+    attachments: list[dict] | None = None,
 ) -> None:
     """Queue the mail once the current transaction commits (at once outside one)."""
     addresses = sorted({address for address in recipients if address})
@@ -67,6 +94,10 @@ def send_after_commit(
         return
     transaction.on_commit(
         lambda: send_templated.enqueue(
-            template=template, recipients=addresses, context=context, headers=headers
+            template=template,
+            recipients=addresses,
+            context=context,
+            headers=headers,
+            attachments=attachments,
         )
     )

@@ -293,6 +293,8 @@ class Attachment(CoreModel):
     size = models.PositiveBigIntegerField(_("Größe in Bytes"))
     sha512 = models.CharField(_("SHA-512"), max_length=128)
     public = models.BooleanField(_("öffentlich"), default=False)
+    # A PDF's text, extracted when it is stored (OParl File.text, portal/uploads.py).
+    text = models.TextField(_("Text der Datei"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("Anlage")

@@ -123,6 +123,7 @@ def current_versions() -> dict[str, int]:
 def bump(tables=None) -> None:
     """Invalidate what was computed from `tables` (default: every watched table)."""
     for table in _watched() if tables is None else tables:
+        logger.debug("Page cache: version of %s bumped", table)
         key = _version_key(table)
         try:
             try:
@@ -253,6 +254,35 @@ def remember(key: str, compute):
             value = compute()
         _store(full_key, versions, reads, value, MEMO_SECONDS)
     return value
+
+
+def data_version(*app_labels: str) -> str:
+    """A short token that changes whenever a table of these apps is written: the key of a
+    template fragment rendered from their data (``{% cache … data_version %}``), so a large
+    table or chart is rendered once per version of the data, not per request. Inside a page
+    it uses the versions the page cache read when the request began (the same rule as the page:
+    a fragment rendered from data that is being committed is outdated by the bump on commit)."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        # Without the page cache writes bump versions only where the cache is shared (not
+        # with the local-memory cache of several processes): never reuse a fragment then.
+        return f"uncached-{time.time_ns()}"
+    versions = _snapshot.get()
+    try:
+        if versions is None:
+            versions = current_versions()
+    except Exception:
+        logger.exception("Page cache unavailable")
+        return f"uncached-{time.time_ns()}"  # never reuse a fragment without knowing versions
+    prefixes = tuple(f"{label}_" for label in app_labels)
+    relevant = sorted((t, v) for t, v in versions.items() if t.startswith(prefixes))
+    return hashlib.sha256(repr(relevant).encode()).hexdigest()[:16]
+
+
+def fragment_context(*app_labels: str) -> dict:
+    """What a template's ``{% cache fragment_seconds "name" … data_version %}`` needs: the
+    version token of the apps' tables, and 0 seconds (keep nothing) without the page cache."""
+    seconds = MEMO_SECONDS if settings.PAGE_CACHE_SECONDS > 0 else 0
+    return {"fragment_seconds": seconds, "data_version": data_version(*app_labels)}
 
 
 def count(queryset) -> int:

@@ -4,7 +4,9 @@ Whatever a report's text contains, rendering may read only two kinds of resource
 portal's own static files (found through Django's staticfiles finders, never by a path the
 document chose) and `data:` URLs. Everything else (`file:`, `http:` to the network or to
 localhost, other static-looking paths) is refused before any I/O, and WeasyPrint leaves the
-resource out. The PDF is PDF/UA-1: tagged, with the document's language and title.
+resource out. The PDF is PDF/UA-1: tagged, with the document's language and title, and every
+table header cell says whether it heads a column or a row (/Scope), so that a screen reader
+can tell which header a value belongs to.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import mimetypes
 import posixpath
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +23,8 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from portal.formats import bind_units
 
 # Documents are rendered with this base URL, so `{% static %}` paths become absolute URLs the
 # fetcher recognises; the host does not exist and is never contacted. Links for the reader are
@@ -81,9 +86,114 @@ def _absolute_links(html: str) -> str:
     return _SITE_LINK.sub(rf"\g<1>{settings.PORTAL_BASE_URL.rstrip('/')}/", html)
 
 
+class _TextParser(HTMLParser):
+    """The visible text of an HTML document, a line per block, without head, style, script."""
+
+    SKIP = {"head", "style", "script", "template"}
+    BLOCKS = {
+        "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "br", "table",
+        "section", "article", "blockquote", "pre", "dt", "dd", "caption", "figcaption",
+    }  # fmt: skip
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skipping += 1
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+        elif tag in {"td", "th"}:
+            self.parts.append(" ")
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in self.BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+
+def html_text(html: str) -> str:
+    """The text a PDF rendered from `html` shows (OParl File.text of the portal's own PDFs)."""
+    parser = _TextParser()
+    parser.feed(html)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text of a PDF, page by page (OParl File.text), extracted with pypdf; "" if none.
+
+    Only for PDFs the portal rendered itself; a broken file gives "" rather than an error."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        pages = PdfReader(BytesIO(pdf)).pages
+        return "\n\n".join((page.extract_text() or "").strip() for page in pages).strip()
+    except (PyPdfError, ValueError, KeyError):
+        return ""
+
+
+def scope_table_headers(_document, pdf) -> None:
+    """WeasyPrint finisher: give every /TH structure element its /Scope.
+
+    WeasyPrint (70) tags header cells as /TH and links data cells to them with /Headers, but
+    writes no /Scope, which PDF/UA checkers require of a header cell. The HTML says it with
+    `scope`; our tables follow the HTML rule for it: a header cell in `<thead>` heads its
+    column, one in a body row heads its row."""
+    by_reference = {
+        element.reference: element for element in pdf.objects if isinstance(element, dict)
+    }
+    for element in by_reference.values():
+        if element.get("Type") != "/StructElem" or element.get("S") != "/TH":
+            continue
+        row = by_reference.get(element.get("P"))
+        section = by_reference.get(row.get("P")) if row is not None else None
+        in_head = section is not None and section.get("S") == "/THead"
+        attributes = element.setdefault("A", {"O": "/Table"})
+        attributes["Scope"] = "/Column" if in_head else "/Row"
+
+
 def html_to_pdf(html: str, *, fetcher: PortalURLFetcher | None = None) -> bytes:
-    """Render a complete HTML document (with `lang` and `<title>`) as a tagged PDF/UA-1."""
+    """Render a complete HTML document (with `lang` and `<title>`) as a tagged PDF/UA-1.
+    A figure and its unit never part at a line break ("108.000 €")."""
     document = HTML(
-        string=_absolute_links(html), base_url=BASE_URL, url_fetcher=fetcher or PortalURLFetcher()
+        string=bind_units(_absolute_links(html)),
+        base_url=BASE_URL,
+        url_fetcher=fetcher or PortalURLFetcher(),
     )
-    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True)
+    return document.write_pdf(pdf_variant=PDF_VARIANT, pdf_tags=True, finisher=scope_table_headers)
+
+
+def stored_pdf_response(request, *, path: str, sha256: str, size: int | None, filename: str):
+    """A stored PDF (a report's, a motion's) with its SHA-256 as ETag: 304 for a client that
+    has it; a plain response for a small file, which the page cache can hold; streamed else."""
+    from django.core.files.storage import default_storage
+    from django.http import FileResponse, HttpResponse, HttpResponseNotModified
+    from django.utils.cache import patch_cache_control
+    from django.utils.http import content_disposition_header
+
+    etag = f'"{sha256}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+    elif size is not None and size <= settings.PAGE_CACHE_MAX_FILE_BYTES:
+        with default_storage.open(path, "rb") as pdf:
+            response = HttpResponse(pdf.read(), content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(False, filename)
+    else:
+        response = FileResponse(
+            default_storage.open(path, "rb"), content_type="application/pdf", filename=filename
+        )
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=3600)
+    return response

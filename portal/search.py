@@ -26,3 +26,34 @@ class Source:
     title: Callable[[object], str]
     url: Callable[[object], str]
     related: tuple[str, ...] = ()
+
+
+# Spelling variants a search treats as one: "Strassenkriminalitaet" finds "Straßenkriminalität"
+# and the other way round. Both the indexed text and the query are folded the same way.
+_UMLAUTS = (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss"))
+
+
+def fold(text: str) -> str:
+    """PostgreSQL's folding (before the German stemmer): lower case, "ae" -> "ä", "oe" -> "ö",
+    "ue" -> "ü", "ß" -> "ss". The stemmer itself turns ä/ö/ü into a/o/u, so "Häuser" still
+    finds "Haus"; the same expression folds the stored search vectors (`SQL_FOLD`)."""
+    text = text.lower()
+    for umlaut, letters in _UMLAUTS[:3]:
+        text = text.replace(letters, umlaut)
+    return text.replace("ß", "ss")
+
+
+def sql_fold(column_sql: str) -> str:
+    """`fold()` as an SQL expression (immutable: usable in a stored generated column)."""
+    sql = f"lower({column_sql})"
+    for umlaut, letters in _UMLAUTS[:3]:
+        sql = f"replace({sql}, '{letters}', '{umlaut}')"
+    return f"replace({sql}, 'ß', 'ss')"
+
+
+def ascii_fold(text: str) -> str:
+    """The fallback's folding (substring matching, no stemmer): lower case, ä -> ae, ß -> ss."""
+    text = text.lower()
+    for umlaut, letters in _UMLAUTS:
+        text = text.replace(umlaut, letters)
+    return text

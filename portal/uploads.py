@@ -9,6 +9,7 @@ something it is not.
 from __future__ import annotations
 
 import hashlib
+import logging
 import warnings
 from pathlib import PurePath
 
@@ -22,8 +23,14 @@ from django.utils.translation import gettext as _
 
 from portal import formats
 from portal.models import Attachment
+from portal.pdf import pdf_text
+
+logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Enough for any council document; a PDF that claims more text is cut (File.text is a help for
+# search engines and screen readers, not an archive).
+MAX_TEXT_CHARACTERS = 1_000_000
 
 # MIME type -> (magic bytes at offset 0, extension)
 SIGNATURES: dict[str, tuple[bytes, str]] = {
@@ -141,6 +148,19 @@ def stored_file_name(original: str, mime_type: str) -> str:
     return f"{stem}.{SIGNATURES[mime_type][1]}"
 
 
+def uploaded_pdf_text(upload: UploadedFile) -> str:
+    """The text of an uploaded PDF (OParl File.text), or "" when it has none or cannot be read:
+    an upload is anybody's file, so no error of the parser may stop the upload."""
+    upload.seek(0)
+    content = upload.read()
+    upload.seek(0)
+    try:
+        return pdf_text(content)[:MAX_TEXT_CHARACTERS]
+    except Exception:  # a hostile or broken PDF only loses its text
+        logger.warning("Text of uploaded PDF %r not extracted", upload.name, exc_info=True)
+        return ""
+
+
 @transaction.atomic
 def attachment_create(*, upload: UploadedFile, name: str = "", public: bool = False) -> Attachment:
     """Check an upload by content and store it; on any error nothing is saved."""
@@ -152,6 +172,8 @@ def attachment_create(*, upload: UploadedFile, name: str = "", public: bool = Fa
         sha512=sha512_of(upload),
         public=public,
     )
+    if mime_type == "application/pdf":
+        attachment.text = uploaded_pdf_text(upload)
     attachment.file.save(stored_file_name(upload.name, mime_type), upload, save=False)
     try:
         attachment.full_clean()
@@ -159,4 +181,34 @@ def attachment_create(*, upload: UploadedFile, name: str = "", public: bool = Fa
     except Exception:
         attachment.file.delete(save=False)
         raise
+    return attachment
+
+
+# --- files of a meeting (KPR meetings and council sessions; each app checks who may) ----------
+
+MEETING_ATTACHMENT_ACTIONS = ("publish", "unpublish", "remove")
+
+
+@transaction.atomic
+def meeting_attachment_add(*, meeting, upload: UploadedFile, name: str = "", public: bool = False):
+    """Check the upload by content, store it and attach it to the meeting."""
+    attachment = attachment_create(upload=upload, name=name, public=public)
+    meeting.attachments.add(attachment)
+    return attachment
+
+
+@transaction.atomic
+def meeting_attachment_change(*, meeting, attachment_id: int | None, action: str) -> Attachment:
+    """Publish, unpublish or remove (soft-delete: OParl clients learn of it) an attachment."""
+    attachment = meeting.attachments.select_for_update().filter(pk=attachment_id).first()
+    if attachment is None:
+        raise ValidationError(_("Diese Anlage gehört nicht zu dieser Sitzung."))
+    if action not in MEETING_ATTACHMENT_ACTIONS:
+        raise ValidationError(_("Unbekannte Aktion."))
+    if action == "remove":
+        meeting.attachments.remove(attachment)
+        attachment.soft_delete()
+    else:
+        attachment.public = action == "publish"
+        attachment.save(update_fields=["public", "modified"])
     return attachment

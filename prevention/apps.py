@@ -25,4 +25,5 @@ class PreventionConfig(AppConfig):
         "stichtag",
         "vorher",
         "nachher",
+        "format",  # the CSV variant (German or international, portal/opendata.py)
     )

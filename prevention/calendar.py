@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,9 +23,17 @@ def meeting_uid(meeting: Meeting) -> str:
 
 
 def meetings_calendar(
-    meetings: Iterable[Meeting], *, base_url: str, name: str, agenda: dict[int, list[str]]
+    meetings: Iterable[Meeting],
+    *,
+    base_url: str,
+    name: str,
+    agenda: dict[int, list[str]],
+    url_for: Callable[[Meeting], str | None] | None = None,
 ) -> bytes:
-    """One VEVENT per meeting, times in Europe/Berlin with its VTIMEZONE."""
+    """One VEVENT per meeting, times in Europe/Berlin with its VTIMEZONE.
+
+    `url_for(meeting)` gives the path of the meeting's page (default: the KPR meeting page);
+    None leaves the URL out (a meeting without a public page)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Ratsportal Prävention//Kommunaler Präventionsrat//DE")
     calendar.add("version", "2.0")
@@ -48,7 +56,11 @@ def meetings_calendar(
         items = agenda.get(meeting.pk, [])
         if items:
             event.add("description", "\n".join(items))
-        event.add("url", base_url + reverse("prevention:meeting_detail", args=[meeting.pk]))
+        page = (
+            url_for(meeting) if url_for else reverse("prevention:meeting_detail", args=[meeting.pk])
+        )
+        if page:
+            event.add("url", base_url + page)
         event.add(
             "status",
             {

@@ -19,23 +19,35 @@ import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
-from portal import formats
+from prevention.svg import (  # noqa: F401 (colours and measures are part of the engine's API)
+    BAR,
+    CHAR_WIDTH,
+    CITY,
+    FONT,
+    GRID,
+    HIGHLIGHT,
+    MUTED,
+    SERIES_COLOURS,
+    SVG_NS,
+    TEXT,
+    add_legend,
+    add_line,
+    add_lines,
+    add_text,
+    add_value_grid,
+    nice_ticks,
+    resize_svg,
+    serialize,
+    svg_root,
+    text_width,
+    tick_label,
+    wrap,
+)
 
-SVG_NS = "http://www.w3.org/2000/svg"
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-TEXT = "#212529"
-MUTED = "#595959"
-GRID = "#d0d4d8"
-BAR = "#2f6690"
-HIGHLIGHT = "#b3541e"
-CITY = "#4d4d4d"
-# Column colours of a grouped chart, in series order; each keeps 3:1 against the white ground.
-SERIES_COLOURS = ("#5b8fc7", BAR, HIGHLIGHT)
 CACHE_SECONDS = 24 * 3600
 
 
@@ -75,86 +87,6 @@ class Point:
 # --- helpers ---------------------------------------------------------------------------
 
 
-def nice_ticks(maximum: float, count: int = 5) -> list[float]:
-    """0 and round steps (1, 2, 2.5, 5 times a power of ten) up to at least `maximum`."""
-    if maximum <= 0:
-        return [0.0, 1.0]
-    raw = maximum / count
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    top = math.ceil(maximum / step - 1e-9) * step
-    ticks, tick = [], 0.0
-    while tick <= top + step / 2:
-        ticks.append(round(tick, 10))
-        tick += step
-    return ticks
-
-
-def _tick_label(value: float) -> str:
-    places = 0 if float(value).is_integer() else 1
-    return formats.number(Decimal(str(value)), places)
-
-
-def _svg(chart_id: str, width: int, height: int, title: str, desc: str) -> ET.Element:
-    svg = ET.Element(
-        "svg",
-        {
-            "xmlns": SVG_NS,
-            "viewBox": f"0 0 {width} {height}",
-            "width": str(width),
-            "height": str(height),
-            "role": "img",
-            "aria-labelledby": f"{chart_id}-title {chart_id}-desc",
-            "class": "chart-svg",
-            "font-family": FONT,
-            "font-size": "12",
-            "fill": TEXT,
-        },
-    )
-    ET.SubElement(svg, "title", {"id": f"{chart_id}-title"}).text = title
-    ET.SubElement(svg, "desc", {"id": f"{chart_id}-desc"}).text = desc
-    ET.SubElement(svg, "rect", {"width": str(width), "height": str(height), "fill": "#ffffff"})
-    return svg
-
-
-def _text(parent, x, y, content, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, "text", {"x": f"{x:.1f}", "y": f"{y:.1f}", **attrs})
-    element.text = content
-    return element
-
-
-def _line(parent, x1, y1, x2, y2, stroke, **attrs) -> ET.Element:
-    return ET.SubElement(
-        parent,
-        "line",
-        {
-            "x1": f"{x1:.1f}",
-            "y1": f"{y1:.1f}",
-            "x2": f"{x2:.1f}",
-            "y2": f"{y2:.1f}",
-            "stroke": stroke,
-            **attrs,
-        },
-    )
-
-
-def _value_grid(svg, ticks: list[float], y_of, left: float, right: float) -> None:
-    """Horizontal grid lines with their labels left of the plot (the value axis)."""
-    for tick in ticks:
-        _line(svg, left, y_of(tick), right, y_of(tick), GRID)
-        _text(
-            svg,
-            left - 6,
-            y_of(tick) + 4,
-            _tick_label(tick),
-            **{"text-anchor": "end", "fill": MUTED},
-        )
-
-
-def _serialize(svg: ET.Element) -> SafeString:
-    return mark_safe(ET.tostring(svg, encoding="unicode"))  # built by ElementTree: escaped
-
-
 # --- chart types -------------------------------------------------------------------------
 
 
@@ -167,28 +99,54 @@ def bar_chart(
     axis_label: str,
     reference: tuple[str, float] | None = None,
 ) -> SafeString:
-    """Horizontal bars, one per district, with an optional reference line (city average)."""
-    left, right, top, row = 190, 80, 42, 20
-    width = 720
-    height = top + row * max(len(bars), 1) + 36
+    """Horizontal bars, one per district, with an optional reference line (city average).
+
+    Narrow on purpose (about 450 units for the 39 districts): scaled to a 390 px phone the
+    labels keep about 10 px. Long labels wrap onto a second line instead of being cut; a value
+    label that would cross the reference line moves past it."""
+    max_chars = 26
+    labels = [wrap(bar.label, max_chars) for bar in bars]
+    line_count = max((len(lines) for lines in labels), default=1)
+    row = 20 if line_count == 1 else 6 + 14 * line_count
+    label_width = max(
+        (
+            text_width(line, bold=bar.highlight)
+            for bar, lines in zip(bars, labels, strict=True)
+            for line in lines
+        ),
+        default=0,
+    )
+    left = math.ceil(label_width) + 16
+    value_width = max((text_width(bar.display, bold=bar.highlight) for bar in bars), default=0)
+    right = math.ceil(value_width) + 16
+    plot_width = 200
+    top = 42
+    width = left + plot_width + right
+    width = max(width, math.ceil(text_width(axis_label)) + 16)
     plot_width = width - left - right
+    height = top + row * max(len(bars), 1) + 36
     values = [bar.value for bar in bars if bar.value is not None]
     if reference:
         values.append(reference[1])
-    ticks = nice_ticks(max(values, default=0))
+    # as many ticks as fit side by side without their labels touching
+    widest = text_width(tick_label(nice_ticks(max(values, default=0))[-1])) + 14
+    ticks = nice_ticks(max(values, default=0), max(2, int(plot_width // widest)))
     scale = plot_width / ticks[-1]
-    svg = _svg(chart_id, width, height, title, desc)
+    svg = svg_root(chart_id, width, height, title, desc)
+    svg.set("class", "chart-svg chart-bars")
     bottom = top + row * len(bars)
     for tick in ticks:
         x = left + tick * scale
-        _line(svg, x, top - 6, x, bottom, GRID)
-        _text(svg, x, top - 10, _tick_label(tick), **{"text-anchor": "middle", "fill": MUTED})
-    _text(svg, left, 14, axis_label, fill=MUTED)
-    for index, bar in enumerate(bars):
+        add_line(svg, x, top - 6, x, bottom, GRID)
+        add_text(svg, x, top - 10, tick_label(tick), **{"text-anchor": "middle", "fill": MUTED})
+    add_text(svg, 8, 14, axis_label, fill=MUTED)
+    reference_x = left + reference[1] * scale if reference else None
+    for index, (bar, lines) in enumerate(zip(bars, labels, strict=True)):
         y = top + index * row
         colour = HIGHLIGHT if bar.highlight else BAR
         weight = {"font-weight": "bold"} if bar.highlight else {}
-        _text(svg, left - 8, y + 14, bar.label, **{"text-anchor": "end", **weight})
+        baseline = y + row / 2 + 4 - 7 * (len(lines) - 1)
+        add_lines(svg, left - 8, baseline, lines, **{"text-anchor": "end", **weight})
         bar_width = (bar.value or 0) * scale
         if bar.value is not None:
             ET.SubElement(
@@ -198,19 +156,31 @@ def bar_chart(
                     "x": str(left),
                     "y": f"{y + 3:.1f}",
                     "width": f"{bar_width:.1f}",
-                    "height": str(row - 6),
+                    "height": f"{row - 6:.1f}",
                     "fill": colour,
                 },
             )
-        _text(svg, left + bar_width + 4, y + 14, bar.display, **weight)
-    _line(svg, left, top - 6, left, bottom, TEXT)
+        value_x = left + bar_width + 4
+        if reference_x is not None:
+            value_end = value_x + text_width(bar.display, bold=bar.highlight)
+            if value_x - 3 <= reference_x <= value_end + 3:
+                value_x = reference_x + 5  # past the line, not through it
+        add_text(svg, value_x, y + row / 2 + 4, bar.display, **weight)
+    add_line(svg, left, top - 6, left, bottom, TEXT)
     if reference:
-        x = left + reference[1] * scale
-        _line(
-            svg, x, top - 4, x, bottom + 4, TEXT, **{"stroke-width": "2", "stroke-dasharray": "6 3"}
+        add_line(
+            svg,
+            reference_x,
+            top - 4,
+            reference_x,
+            bottom + 4,
+            TEXT,
+            **{"stroke-width": "2", "stroke-dasharray": "6 3"},
         )
-        _text(svg, x, bottom + 20, reference[0], **{"text-anchor": "middle"})
-    return _serialize(svg)
+        half = text_width(reference[0]) / 2
+        label_x = min(max(reference_x, half + 4), width - half - 4)
+        add_text(svg, label_x, bottom + 20, reference[0], **{"text-anchor": "middle"})
+    return serialize(svg)
 
 
 def column_chart(
@@ -223,37 +193,61 @@ def column_chart(
     axis_label: str,
 ) -> SafeString:
     """Vertical columns grouped side by side (one colour per series, a legend on top); every
-    column has a tooltip title with its group, series and displayed value."""
+    column has a tooltip title with its group, series and displayed value. Legend entries
+    and group labels wrap instead of running off the chart."""
     width, height = 640, 300
-    left, right, top, bottom = 72, 20, 56, 32
-    plot_width, plot_height = width - left - right, height - top - bottom
+    left, right = 72, 20
+    colours = [SERIES_COLOURS[index % len(SERIES_COLOURS)] for index in range(len(series))]
+    band = (width - left - right) / max(len(groups), 1)
+    group_labels = [
+        wrap(group.label, max(4, int((band - 6) / (12 * CHAR_WIDTH)))) for group in groups
+    ]
+    label_lines = max((len(lines) for lines in group_labels), default=1)
+    svg = svg_root(chart_id, width, height, title, desc)
+
+    def swatch(colour):
+        def draw(x, y):
+            ET.SubElement(
+                svg,
+                "rect",
+                {
+                    "x": f"{x:.1f}",
+                    "y": f"{y - 6:.1f}",
+                    "width": "12",
+                    "height": "12",
+                    "fill": colour,
+                },
+            )
+
+        return draw
+
+    legend_bottom = add_legend(
+        svg,
+        [(name, swatch(colour)) for name, colour in zip(series, colours, strict=True)],
+        left,
+        width - right,
+        30,
+        swatch=12,
+    )
+    top, bottom = legend_bottom + 8, 18 + 14 * label_lines
+    height = max(height, top + 180 + bottom)
+    resize_svg(svg, width, height)
+    plot_height = height - top - bottom
     ticks = nice_ticks(max((value for group in groups for value in group.values), default=0))
-    svg = _svg(chart_id, width, height, title, desc)
 
     def y_of(value: float) -> float:
         return top + plot_height - value / ticks[-1] * plot_height
 
-    _value_grid(svg, ticks, y_of, left, width - right)
-    _text(svg, left, 14, axis_label, fill=MUTED)
-    legend_x = left
-    colours = [SERIES_COLOURS[index % len(SERIES_COLOURS)] for index in range(len(series))]
-    for name, colour in zip(series, colours, strict=True):
-        ET.SubElement(
-            svg,
-            "rect",
-            {"x": str(legend_x), "y": "24", "width": "12", "height": "12", "fill": colour},
-        )
-        label = _text(svg, legend_x + 18, 34, name)
-        legend_x += 34 + 7 * len(label.text)
-    band = plot_width / max(len(groups), 1)
+    add_value_grid(svg, ticks, y_of, left, width - right)
+    add_text(svg, left, 14, axis_label, fill=MUTED)
     column = min(24.0, band * 0.8 / max(len(series), 1))
-    for index, group in enumerate(groups):
+    for index, (group, lines) in enumerate(zip(groups, group_labels, strict=True)):
         x0 = left + index * band + (band - column * len(series)) / 2
-        _text(
+        add_lines(
             svg,
-            x0 + column * len(series) / 2,
+            left + index * band + band / 2,
             height - bottom + 18,
-            group.label,
+            lines,
             **{"text-anchor": "middle"},
         )
         for offset, (name, value, display) in enumerate(
@@ -272,8 +266,8 @@ def column_chart(
                     "fill": colours[offset],
                 },
             )
-    _line(svg, left, top + plot_height, width - right, top + plot_height, TEXT)
-    return _serialize(svg)
+    add_line(svg, left, top + plot_height, width - right, top + plot_height, TEXT)
+    return serialize(svg)
 
 
 def line_chart(
@@ -291,9 +285,9 @@ def line_chart(
     left, right, top, bottom = 64, 20, 48, 40
     years = sorted({year for line in series for year, _value in line.points})
     values = [value for line in series for _year, value in line.points if value is not None]
-    svg = _svg(chart_id, width, height, title, desc)
+    svg = svg_root(chart_id, width, height, title, desc)
     if not years:
-        return _serialize(svg)
+        return serialize(svg)
     first, last = years[0], years[-1] + 1
     ticks = nice_ticks(max(values, default=0))
     plot_width, plot_height = width - left - right, height - top - bottom
@@ -304,16 +298,18 @@ def line_chart(
     def y_of(value: float) -> float:
         return top + plot_height - value / ticks[-1] * plot_height
 
-    _value_grid(svg, ticks, y_of, left, width - right)
-    _text(svg, left, 14, axis_label, fill=MUTED)
-    _line(svg, left, top + plot_height, width - right, top + plot_height, TEXT)
+    add_value_grid(svg, ticks, y_of, left, width - right)
+    add_text(svg, left, 14, axis_label, fill=MUTED)
+    add_line(svg, left, top + plot_height, width - right, top + plot_height, TEXT)
     step = max(1, math.ceil(len(range(first, last)) / 12))
     for year in range(first, last, step):
-        _text(svg, x_of(year + 0.5), height - bottom + 18, str(year), **{"text-anchor": "middle"})
+        add_text(
+            svg, x_of(year + 0.5), height - bottom + 18, str(year), **{"text-anchor": "middle"}
+        )
     if marker and first <= marker[0].year < last:
         day = marker[0].timetuple().tm_yday - 1
         x = x_of(marker[0].year + day / 365)
-        _line(
+        add_line(
             svg,
             x,
             top - 6,
@@ -322,8 +318,12 @@ def line_chart(
             HIGHLIGHT,
             **{"stroke-width": "2", "stroke-dasharray": "4 3"},
         )
-        _text(svg, x + 4, top + 8, marker[1], fill=HIGHLIGHT)
-    legend_x = left
+        # right of the line if the label fits there, else left of it: never cut at the edge
+        if x + 4 + text_width(marker[1]) <= width - 2:
+            add_text(svg, x + 4, top + 8, marker[1], fill=HIGHLIGHT)
+        else:
+            add_text(svg, x - 4, top + 8, marker[1], fill=HIGHLIGHT, **{"text-anchor": "end"})
+    legend = []
     for index, line in enumerate(series):
         colour = BAR if index == 0 else CITY
         dash = {"stroke-dasharray": "6 4"} if line.dashed else {}
@@ -365,10 +365,13 @@ def line_chart(
                         "circle",
                         {"cx": f"{x:.1f}", "cy": f"{y:.1f}", "r": "4", "fill": colour},
                     )
-        _line(svg, legend_x, 30, legend_x + 24, 30, colour, **{"stroke-width": "2.5", **dash})
-        label = _text(svg, legend_x + 30, 34, line.label)
-        legend_x += 40 + 7 * len(label.text)
-    return _serialize(svg)
+
+        def swatch(x, y, colour=colour, dash=dash):
+            add_line(svg, x, y, x + 24, y, colour, **{"stroke-width": "2.5", **dash})
+
+        legend.append((line.label, swatch))
+    add_legend(svg, legend, left, width - right, 30, swatch=24)
+    return serialize(svg)
 
 
 def scatter_chart(
@@ -387,7 +390,7 @@ def scatter_chart(
     plot_width, plot_height = width - left - right, height - top - bottom
     x_ticks = nice_ticks(max((point.x for point in points), default=0))
     y_ticks = nice_ticks(y_max or max((point.y for point in points), default=0))
-    svg = _svg(chart_id, width, height, title, desc)
+    svg = svg_root(chart_id, width, height, title, desc)
 
     def x_of(value: float) -> float:
         return left + value / x_ticks[-1] * plot_width
@@ -396,19 +399,19 @@ def scatter_chart(
         return top + plot_height - value / y_ticks[-1] * plot_height
 
     for tick in x_ticks:
-        _line(svg, x_of(tick), top, x_of(tick), top + plot_height, GRID)
-        _text(
+        add_line(svg, x_of(tick), top, x_of(tick), top + plot_height, GRID)
+        add_text(
             svg,
             x_of(tick),
             top + plot_height + 16,
-            _tick_label(tick),
+            tick_label(tick),
             **{"text-anchor": "middle", "fill": MUTED},
         )
-    _value_grid(svg, y_ticks, y_of, left, width - right)
-    _line(svg, left, top + plot_height, width - right, top + plot_height, TEXT)
-    _line(svg, left, top, left, top + plot_height, TEXT)
-    _text(svg, left + plot_width / 2, height - 12, x_label, **{"text-anchor": "middle"})
-    _text(svg, left, 20, y_label, fill=MUTED)
+    add_value_grid(svg, y_ticks, y_of, left, width - right)
+    add_line(svg, left, top + plot_height, width - right, top + plot_height, TEXT)
+    add_line(svg, left, top, left, top + plot_height, TEXT)
+    add_text(svg, left + plot_width / 2, height - 12, x_label, **{"text-anchor": "middle"})
+    add_text(svg, left, 20, y_label, fill=MUTED)
     for point in points:
         group = ET.SubElement(svg, "g")
         ET.SubElement(group, "title").text = point.description
@@ -426,14 +429,14 @@ def scatter_chart(
         if point.highlight:
             anchor = "end" if x_of(point.x) > left + plot_width * 0.7 else "start"
             offset = -9 if anchor == "end" else 9
-            _text(
+            add_text(
                 group,
                 x_of(point.x) + offset,
                 y_of(point.y) - 8,
                 point.label,
                 **{"text-anchor": anchor, "font-weight": "bold"},
             )
-    return _serialize(svg)
+    return serialize(svg)
 
 
 @dataclass(frozen=True)
@@ -459,8 +462,12 @@ def forest_chart(
     """A forest plot: one row per district (or indicator) with its estimate as a square, the
     95 % interval as a line, a vertical line at "no change" (`null`), the figures on the
     right. Ratios are drawn on a log scale so that halving and doubling lie equally far."""
-    left, right, top, row = 190, 200, 46, 20
-    width = 760
+    # columns as wide as their texts need, so that a phone shrinks the chart as little as it can
+    top, row = 46, 20
+    label_width = max((text_width(r.label, bold=r.highlight) for r in rows), default=0)
+    display_width = max((text_width(r.display, bold=r.highlight) for r in rows), default=0)
+    left, right = math.ceil(label_width) + 16, math.ceil(display_width) + 16
+    width = max(left + 220 + right, math.ceil(text_width(axis_label)) + 16)
     height = top + row * max(len(rows), 1) + 40
     plot_width = width - left - right
     bounds = [
@@ -483,7 +490,7 @@ def forest_chart(
     def x_of(value: float) -> float:
         return left + (t(value) - t(low)) / span * plot_width
 
-    svg = _svg(chart_id, width, height, title, desc)
+    svg = svg_root(chart_id, width, height, title, desc)
     bottom = top + row * len(rows)
     if log:
         candidates = [0.1, 0.2, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.5, 2.0, 3.0, 5.0, 10.0]
@@ -491,25 +498,25 @@ def forest_chart(
     else:
         ticks = [low + (high - low) * step / 4 for step in range(5)]
     for tick in ticks:
-        _line(svg, x_of(tick), top - 6, x_of(tick), bottom, GRID)
-        _text(
+        add_line(svg, x_of(tick), top - 6, x_of(tick), bottom, GRID)
+        add_text(
             svg,
             x_of(tick),
             bottom + 16,
-            _tick_label(round(tick, 2)),
+            tick_label(round(tick, 2)),
             **{"text-anchor": "middle", "fill": MUTED},
         )
-    _text(svg, left, 14, axis_label, fill=MUTED)
-    _line(svg, x_of(null), top - 8, x_of(null), bottom + 4, TEXT, **{"stroke-width": "1.5"})
+    add_text(svg, 8, 14, axis_label, fill=MUTED)
+    add_line(svg, x_of(null), top - 8, x_of(null), bottom + 4, TEXT, **{"stroke-width": "1.5"})
     for index, item in enumerate(rows):
         y = top + index * row + row / 2
         colour = HIGHLIGHT if item.highlight else BAR
         weight = {"font-weight": "bold"} if item.highlight else {}
         group = ET.SubElement(svg, "g")
         ET.SubElement(group, "title").text = f"{item.label}: {item.display}"
-        _text(group, left - 8, y + 4, item.label, **{"text-anchor": "end", **weight})
+        add_text(group, left - 8, y + 4, item.label, **{"text-anchor": "end", **weight})
         if item.low is not None and item.high is not None and (not log or item.low > 0):
-            _line(group, x_of(item.low), y, x_of(item.high), y, colour, **{"stroke-width": "2"})
+            add_line(group, x_of(item.low), y, x_of(item.high), y, colour, **{"stroke-width": "2"})
         if item.value is not None and (not log or item.value > 0):
             x = x_of(item.value)
             ET.SubElement(
@@ -523,8 +530,8 @@ def forest_chart(
                     "fill": colour,
                 },
             )
-        _text(group, width - right + 8, y + 4, item.display, **weight)
-    return _serialize(svg)
+        add_text(group, width - right + 8, y + 4, item.display, **weight)
+    return serialize(svg)
 
 
 CHARTS = {

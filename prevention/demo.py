@@ -1,5 +1,9 @@
 """Demo content of the prevention app (called by `manage.py loaddemo`, see portal/demo.py)."""
 
+from django.utils.translation import gettext_noop
+
+from prevention import demo_minutes
+
 
 def load(*, stdout) -> None:
     load_districts_and_indicators(stdout=stdout)
@@ -184,7 +188,8 @@ def _demo_values(rng, districts, populations) -> dict:
 # "Kriminalpräventiver Rat", re-constituted on 22.08.2019 as Kommunaler Präventionsrat, chaired by
 # the Bürgermeister für Recht, Sicherheit und Umweltschutz, office in that department in the
 # "Weißes Haus", seven working groups. Everything else below is invented and labelled as such.
-KPR_DEMO_NOTE = (
+# Stored as written; the pages show it translated (in the catalogue through gettext_noop).
+KPR_DEMO_NOTE = gettext_noop(
     "Arbeitsgruppen, Sitzungen, Tagesordnungen, Niederschriften, Maßnahmen und Förderbeträge "
     "auf diesen Seiten sind erfundene Beispieldaten – keine amtlichen Angaben."
 )
@@ -323,16 +328,18 @@ KPR_MEASURES = [
 def _kpr_meeting_dates():
     """The constituent meeting of 22.08.2019, then two meetings a year until 2027 (March and
     September: the autumn meeting of 2020 lies before the answer to BA-044/2020 of 29.09.2020,
-    which lists the meetings of 2019 and 2020).
+    which lists the meetings of 2019 and 2020), moved off weekends to the next Monday.
 
     Meetings after today are planned (no minutes, no results), so the demo always shows
     upcoming meetings on the home page and in the calendar."""
     import datetime
 
+    from prevention.demo_minutes import weekday_on_or_after
+
     dates = [datetime.date(2019, 8, 22), datetime.date(2019, 11, 14)]
     for year in range(2020, 2028):
         dates += [datetime.date(year, 3, 12 + year % 7), datetime.date(year, 9, 10 + year % 9)]
-    return dates
+    return [weekday_on_or_after(day) for day in dates]
 
 
 def load_prevention_council(*, stdout) -> None:
@@ -418,11 +425,23 @@ def load_prevention_council(*, stdout) -> None:
         defaults={"room": "Beratungsraum (Beispieldaten)", "locality": "Chemnitz"},
     )
     berlin = ZoneInfo("Europe/Berlin")
-    for index, day in enumerate(_kpr_meeting_dates()):
+    dates = _kpr_meeting_dates()
+    group_names = {short: name for name, short in KPR_WORKING_GROUPS}
+    for index, day in enumerate(dates):
         start = datetime.datetime.combine(day, datetime.time(16, 0), tzinfo=berlin)
         first = index == 0
         held = day < datetime.date.today()
         topic = KPR_TOPICS[index % len(KPR_TOPICS)]
+        minutes = demo_minutes.minutes_text(
+            day=day,
+            topic=topic,
+            first=first,
+            previous=dates[index - 1] if index else None,
+            following=dates[index + 1] if index + 1 < len(dates) else None,
+            measures=KPR_MEASURES,
+            groups=group_names,
+        )
+        _move_weekend_meeting(kpr, start)
         meeting, created = Meeting.objects.get_or_create(
             organization=kpr,
             start=start,
@@ -434,9 +453,12 @@ def load_prevention_council(*, stdout) -> None:
                 "location": place,
                 "state": Meeting.State.HELD if held else Meeting.State.PLANNED,
                 "public": True,
-                "minutes": _demo_minutes(day, topic, first=first) if held else "",
+                "minutes": minutes if held else "",
             },
         )
+        if held:
+            _refresh_demo_minutes(meeting, minutes)
+            _attach_status_report(meeting, day, topic)
         if not created:
             continue
         titles = [
@@ -496,19 +518,40 @@ def load_prevention_council(*, stdout) -> None:
     stdout.write("Kommunaler Präventionsrat: Profil, Gremien, Sitzungen und Maßnahmen geladen.")
 
 
-def _demo_minutes(day, topic: str, *, first: bool) -> str:
-    opening = (
-        "Der Kommunale Präventionsrat Chemnitz konstituiert sich als Nachfolger des "
-        "Kriminalpräventiven Rates."
-        if first
-        else "Der Vorsitz eröffnet die Sitzung und stellt die Beschlussfähigkeit fest."
-    )
-    return (
-        "*Beispieldaten – erfundene Niederschrift für die Demo, keine amtliche Niederschrift.*\n\n"
-        f"## Niederschrift vom {day:%d.%m.%Y}\n\n"
-        f"{opening}\n\n"
-        f"### {topic}\n\n"
-        "- Die Geschäftsstelle stellt den Sachstand vor.\n"
-        "- Polizei und Stadtordnungsdienst berichten aus ihrer Arbeit.\n"
-        "- Die Arbeitsgruppen nehmen die Anregungen auf.\n"
-    )
+def _move_weekend_meeting(kpr, start) -> None:
+    """Demo databases loaded before meetings were moved off weekends keep one meeting per date:
+    the old weekend meeting moves to its working day."""
+    import datetime
+
+    from portal.models import Meeting
+
+    for back in (1, 2):
+        old = start - datetime.timedelta(days=back)
+        if (
+            old.weekday() >= 5
+            and not Meeting.objects.filter(organization=kpr, start=start).exists()
+        ):
+            Meeting.objects.filter(organization=kpr, start=old).update(
+                start=start, end=start + datetime.timedelta(hours=2)
+            )
+
+
+def _refresh_demo_minutes(meeting, minutes: str) -> None:
+    """Replaces the demo's former identical minutes; minutes the office wrote stay."""
+    if meeting.minutes != minutes and meeting.minutes.startswith(demo_minutes.DEMO_MARK):
+        meeting.minutes = minutes
+        meeting.save(update_fields=["minutes", "modified"])
+
+
+def _attach_status_report(meeting, day, topic: str) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.uploads import attachment_create
+
+    if meeting.attachments.exists():
+        return
+    running = [m[0] for m in demo_minutes.running_measures(KPR_MEASURES, day)]
+    pdf = demo_minutes.status_report_pdf(day=day, topic=topic, running=running)
+    upload = SimpleUploadedFile(f"sachstand-{day:%Y-%m-%d}.pdf", pdf, "application/pdf")
+    name = f"Sachstandsbericht der Geschäftsstelle ({day:%d.%m.%Y}, Beispieldaten)"
+    meeting.attachments.add(attachment_create(upload=upload, name=name, public=True))

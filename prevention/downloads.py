@@ -4,7 +4,7 @@ them, with the licence, the withheld values as "." and demo figures labelled."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -82,9 +82,9 @@ def _plain(number: Decimal | None):
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def write_csv(out: TextIO, indicator: Indicator) -> None:
+def write_csv(writer: SafeWriter, indicator: Indicator) -> None:
+    """The rows into `writer` (German or international: portal/opendata.py)."""
     rows, _synthetic = download_rows(indicator)
-    writer = SafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         hidden = row["withheld"] and row["value"] is None

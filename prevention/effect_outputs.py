@@ -5,7 +5,7 @@ table rows, CSV and JSON. Figures are formatted through portal.formats."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, TextIO
+from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -505,10 +505,10 @@ def table_rows(analysis: CountAnalysis | SurveyAnalysis) -> list[dict[str, Any]]
     return rows
 
 
-def write_csv(out: TextIO, analysis: CountAnalysis | SurveyAnalysis) -> None:
+def write_csv(writer: SafeWriter, analysis: CountAnalysis | SurveyAnalysis) -> None:
+    """The rows into `writer` (German or international: portal/opendata.py)."""
     survey = isinstance(analysis, SurveyAnalysis)
     columns = SURVEY_COLUMNS if survey else COUNT_COLUMNS
-    writer = SafeWriter(out)
     writer.writerow(columns)
     for row in table_rows(analysis):
         writer.writerow(["" if row[column] is None else row[column] for column in columns])

@@ -12,18 +12,38 @@ from datetime import date
 from decimal import Decimal
 
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from portal import formats
 from prevention import charts, stats
 
 ASSKOMM_START = date(2019, 2, 6)
 
+# How German says "in" a Chemnitz district: a place name takes "in" (in Bernsdorf), a district
+# named after a landscape or a quarter takes its article (im Zentrum, auf dem Sonnenberg).
+# The 39 districts of prevention/data/chemnitz_stadtteile.csv that do not take plain "in":
+LOCATIVES = {
+    "Zentrum": "im Zentrum",
+    "Lutherviertel": "im Lutherviertel",
+    "Yorckgebiet": "im Yorckgebiet",
+    "Sonnenberg": "auf dem Sonnenberg",
+    "Kaßberg": "auf dem Kaßberg",
+    "Kapellenberg": "auf dem Kapellenberg",
+    "Morgenleite": "auf der Morgenleite",
+}
+
+
+def in_district(name: str) -> str:
+    """ "im Zentrum", "auf dem Sonnenberg", "in Bernsdorf"; in English "in Zentrum"."""
+    if (get_language() or "de").startswith("de") and name in LOCATIVES:
+        return LOCATIVES[name]
+    return gettext("in %(district)s") % {"district": name}
+
 
 def measure_label(indicator) -> str:
     if indicator.per_100k:
         return gettext("Häufigkeitszahl (Fälle je 100.000 Einwohner)")
-    return f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+    return f"{indicator.name} ({indicator.unit_label})" if indicator.unit else indicator.name
 
 
 def measure_places(indicator) -> int:
@@ -142,10 +162,10 @@ def trend_line_chart(trend, *, chart_id: str) -> SafeString:
     return charts.render(
         "line",
         chart_id=chart_id,
-        title=gettext("%(indicator)s in %(district)s seit %(year)s")
+        title=gettext("%(indicator)s %(in_district)s seit %(year)s")
         % {
             "indicator": trend.indicator.name,
-            "district": trend.district.name,
+            "in_district": in_district(trend.district.name),
             "year": trend.figures[0].year,
         },
         desc=trend_summary(trend),

@@ -22,9 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from portal import uploads
 from portal.concurrency import bump, check_rows, lock_and_check, stale
 from portal.models import AgendaItem, Attachment, Meeting, Membership, Organization, User
-from portal.uploads import attachment_create
 from prevention import access
 from prevention.importers import Action, ImportPlan, plan_import
 from prevention.models import (
@@ -161,38 +161,22 @@ def meeting_attendance_save(
     return saved
 
 
-@transaction.atomic
 def meeting_attachment_add(
     *, user: User, meeting: Meeting, upload: UploadedFile, name: str = "", public: bool = False
 ) -> Attachment:
-    """Check the upload by content, store it and attach it to the meeting."""
+    """Check the upload by content, store it and attach it to the KPR meeting."""
     access.check_changes(user)
-    attachment = attachment_create(upload=upload, name=name, public=public)
-    meeting.attachments.add(attachment)
-    return attachment
+    return uploads.meeting_attachment_add(meeting=meeting, upload=upload, name=name, public=public)
 
 
-@transaction.atomic
 def meeting_attachment_change(
     *, user: User, meeting: Meeting, attachment_id: int | None, action: str
 ) -> Attachment:
-    """Publish, unpublish or remove an attachment of a meeting."""
+    """Publish, unpublish or remove an attachment of a KPR meeting."""
     access.check_changes(user)
-    attachment = meeting.attachments.select_for_update().filter(pk=attachment_id).first()
-    if attachment is None:
-        raise ValidationError(_("Diese Anlage gehört nicht zu dieser Sitzung."))
-    if action == "publish":
-        attachment.public = True
-        attachment.save(update_fields=["public", "modified"])
-    elif action == "unpublish":
-        attachment.public = False
-        attachment.save(update_fields=["public", "modified"])
-    elif action == "remove":
-        meeting.attachments.remove(attachment)
-        attachment.soft_delete()
-    else:
-        raise ValidationError(_("Unbekannte Aktion."))
-    return attachment
+    return uploads.meeting_attachment_change(
+        meeting=meeting, attachment_id=attachment_id, action=action
+    )
 
 
 # --- measures and the council's master data --------------------------------------------------

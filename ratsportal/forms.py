@@ -18,7 +18,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args, years: list[tuple[int, int]] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
+        self.fields["q"].widget.attrs.update({"autocomplete": "off"})
         self.fields["q"].widget.input_type = "search"
         self.fields["typ"].choices = [("", _("alle Arten")), *search.active_groups().items()]
         self.offer_years(years)

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import F
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from portal import formats
+from portal import formats, pagecache
 from prevention import stats
 from prevention.figures import format_measure, measure_places
 from prevention.models import District, Indicator
@@ -49,10 +49,14 @@ class KeyFigure:
 
 
 def latest_reports():
-    """The newest published answer reports (corrected editions replaced by their correction)."""
+    """The newest published answer reports (corrected editions replaced by their correction).
+
+    Only the columns the page shows: a report row carries its frozen body, snapshot and PDF
+    text, which the home page never needs."""
     return (
         AnswerReport.objects.current()
         .select_related("motion")
+        .only("slug", "title", "published_at", "motion__reference")
         .order_by("-published_at", "-pk")[:LATEST_REPORTS]
     )
 
@@ -116,11 +120,15 @@ def key_figures() -> list[KeyFigure]:
 
 
 def home_context() -> dict:
-    figures = key_figures()
+    # The figures and the newest reports depend on the data only, not on the clock: computed
+    # once per version of the tables they read (portal.pagecache.remember), shared by all
+    # processes. Open motions and next meetings depend on today and stay per request.
+    # The figures are formatted for the visitor's language: one entry per language.
+    figures = pagecache.remember(f"home:key_figures:{get_language()}", key_figures)
     return {
         "open_motions": list(open_motions()),
         "next_meetings": list(next_meetings()),
         "key_figures": figures,
         "synthetic": any(figure.synthetic for figure in figures),
-        "reports": list(latest_reports()),
+        "reports": pagecache.remember("home:latest_reports", lambda: list(latest_reports())),
     }

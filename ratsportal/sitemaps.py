@@ -19,6 +19,8 @@ class StaticSitemap(Sitemap):
             "requests_app:motion_list",
             "requests_app:report_list",
             "requests_app:answer_statistics",
+            "sessions:meeting_list",
+            "sessions:body_list",
             "prevention:council",
             "prevention:meeting_list",
             "prevention:district_list",

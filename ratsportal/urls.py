@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
+from portal import accounts
 from ratsportal import views
 
 app_urls = (
@@ -35,10 +36,31 @@ urlpatterns = [
     path("", include("ratsportal.oparl.urls")),
     path(
         "konto/anmelden/",
-        auth_views.LoginView.as_view(),
+        auth_views.LoginView.as_view(authentication_form=accounts.LoginForm),
         name="login",
     ),
     path("konto/abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    # Password reset by e-mail (Django's views; the mail goes through portal.mail).
+    path(
+        "konto/passwort-vergessen/",
+        accounts.PortalPasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "konto/passwort-vergessen/gesendet/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/passwort-neu/<uidb64>/<token>/",
+        accounts.PortalPasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/passwort-neu/fertig/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     # Without CSRF protection: it only sets the language cookie (see includes/language_switch.html).
     path("i18n/sprache/", csrf_exempt(login_not_required(set_language)), name="set_language"),
     path("admin/", admin.site.urls),

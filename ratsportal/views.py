@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from portal import legal_texts
 from portal.legal_texts import PAGES
 from portal.models import SitePage
 from portal.validators import printable
@@ -44,7 +45,12 @@ def site_page(request: HttpRequest, slug: str) -> HttpResponse:
     if page is None:  # never edited or deleted by the operator: the starting text
         title, body = PAGES[slug]
         page = SitePage(slug=slug, title=title, body=body)
-    return render(request, "ratsportal/site_page.html", {"page": page})
+    # English visitors read the English starting text, or are told an edited page is German only.
+    page.title, page.body, german_only = legal_texts.for_language(
+        slug, page.title, page.body, request.LANGUAGE_CODE
+    )
+    context = {"page": page, "german_only": german_only}
+    return render(request, "ratsportal/site_page.html", context)
 
 
 @login_not_required

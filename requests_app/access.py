@@ -139,7 +139,9 @@ def _require_status(obj: Motion | AnswerReport, states) -> None:
 MOTION_RULES = {
     "edit": (Motion.EDITABLE_STATUSES, "faction"),
     "submit": (Motion.EDITABLE_STATUSES, "faction"),
-    "withdraw": ((Status.DRAFT, Status.RETURNED, Status.SUBMITTED, Status.REGISTERED), "faction"),
+    # A draft that was never submitted is deleted, not withdrawn.
+    "delete": ((Status.DRAFT,), "faction"),
+    "withdraw": ((Status.RETURNED, Status.SUBMITTED, Status.REGISTERED), "faction"),
     "return": ((Status.SUBMITTED,), "office"),
     "reject": ((Status.SUBMITTED,), "office"),
     "register": ((Status.SUBMITTED,), "office"),

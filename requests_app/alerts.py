@@ -1,13 +1,21 @@
 """E-mail alerts for citizens: subscribe, confirm (double opt-in), unsubscribe, notify.
 
-- `alert_subscribe(email=, motion=)` keeps the address unconfirmed and sends (in a task) a mail
-  with a signed confirmation link; nothing else is ever sent to an unconfirmed address.
+- `alert_subscribe(email=, motion=, topic=)` keeps the address unconfirmed and sends (in a task)
+  a mail with a signed confirmation link; nothing else is ever sent to an unconfirmed address.
+  Without a motion, `topic` (a `Topic`) says what to follow: new answers or new motions, of
+  one faction, one lead department, naming one district, or containing a keyword.
 - `alert_confirm(token=)` confirms within a week; `alert_unsubscribe(token=)` deletes the row.
   Tokens are signed with `django.core.signing` (no token table); an unsubscribe token stays
   valid as long as the subscription exists.
 - `notify_report_published(motion_pk=, title=, url=)` is what the publication of an answer
   report calls: after the commit, a task mails every confirmed subscriber of `berichte` and of
   that motion, each mail with a one-click unsubscribe link and a `List-Unsubscribe` header.
+- `notify_motion_submitted(motion_pk=)` is what the submission of a motion calls: the topic
+  subscribers of new motions get it, if the motion is public when the task runs.
+
+Districts and keywords are matched in the folded text (`portal.search.fold`, the
+search's own folding: "Strasse" finds "Straße") of the motion (title, text, reasoning,
+questions) and, for answers, of the published report (title, summary, answers).
 
 The tasks decide at the time of sending who gets what; requests_app/mails.py sends each mail.
 """
@@ -15,6 +23,8 @@ The tasks decide at the time of sending who gets what; requests_app/mails.py sen
 from __future__ import annotations
 
 import hashlib
+import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -30,12 +40,18 @@ from django.utils.translation import gettext as _
 
 from portal import throttle
 from portal.mail import absolute_url
+from portal.models import Organization
+from portal.search import fold
+from prevention.models import District
 from requests_app import mails
-from requests_app.models import AlertSubscription, Motion
+from requests_app.models import AlertSubscription, AnswerReport, Motion
+
+Scope = AlertSubscription.Scope
 
 SALT = "portal.alerts"  # kept from the first version: links already mailed stay valid
 # The form's values for "every new report" and "this motion's answer" (`antrag:<pk>`).
 REPORTS = "berichte"
+MOTIONS = "antraege"  # new motions (of a topic)
 MOTION_PREFIX = "antrag:"
 CONFIRM_MAX_AGE = timedelta(days=7)
 UNCONFIRMED_MAX_AGE = timedelta(days=7)
@@ -44,6 +60,54 @@ RESEND_AFTER = timedelta(hours=1)
 # At most this many unconfirmed topics per address: nobody can flood a stranger's mailbox with
 # confirmation requests for every motion.
 MAX_PENDING_PER_ADDRESS = 5
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What a subscription without a motion follows (at most one narrowing)."""
+
+    scope: str = Scope.ANSWERS
+    faction: Organization | None = None
+    department: Organization | None = None
+    district: District | None = None
+    keyword: str = ""
+
+    def fields(self) -> dict:
+        keyword = " ".join(self.keyword.split()).lower()
+        return {
+            "scope": self.scope,
+            "faction": self.faction,
+            "department": self.department,
+            "district": self.district,
+            "keyword": keyword,
+        }
+
+
+def validate_topic(topic: Topic) -> None:
+    """German messages for a topic nobody could ever be alerted about."""
+    narrowings = [topic.faction, topic.department, topic.district, topic.keyword.strip()]
+    if sum(1 for value in narrowings if value) > 1:
+        raise ValidationError(
+            _(
+                "Bitte wählen Sie höchstens eine Einschränkung: Fraktion, Dezernat, Stadtteil "
+                "oder Stichwort."
+            )
+        )
+    if topic.scope not in Scope.values:
+        raise ValidationError(_("Unbekanntes Thema der Benachrichtigung."))
+    if topic.department is not None and topic.scope == Scope.MOTIONS:
+        raise ValidationError(
+            _(
+                "Das federführende Dezernat steht erst nach der Registrierung fest: eine "
+                "Benachrichtigung nach Dezernat gibt es nur für Antworten."
+            )
+        )
+    if topic.keyword and len(fold(topic.keyword).strip()) < 3:
+        raise ValidationError(_("Das Stichwort muss mindestens drei Zeichen haben."))
+    if topic.faction is not None and topic.faction.kind != Organization.Kind.FACTION:
+        raise ValidationError(_("Unbekanntes Thema der Benachrichtigung."))
+    if topic.department is not None and topic.department.kind != Organization.Kind.DEPARTMENT:
+        raise ValidationError(_("Unbekanntes Thema der Benachrichtigung."))
 
 
 def motion_topic(motion_pk: int) -> str:
@@ -88,11 +152,11 @@ def unsubscribe_url(subscription: AlertSubscription) -> str:
 
 @transaction.atomic
 def alert_subscribe(
-    *, email: str, motion: Motion | None, client: str = ""
+    *, email: str, motion: Motion | None, topic: Topic | None = None, client: str = ""
 ) -> AlertSubscription | None:
     """Keep an unconfirmed subscription and mail the confirmation link (after the commit).
 
-    `motion` None follows every new answer report; `client` is the requesting address
+    `motion` None follows `topic` (by default every new answer); `client` is the requesting address
     (portal.throttle.client_address). Returns None when nothing was sent (already confirmed,
     mailed less than an hour ago, too many pending requests for the mailbox, too many mails
     asked for by this client); the page says the same in every case, so it reveals nothing
@@ -102,9 +166,16 @@ def alert_subscribe(
     validate_email(email)
     if motion is not None and not Motion.objects.published().filter(pk=motion.pk).exists():
         raise ValidationError(_("Unbekanntes Thema der Benachrichtigung."))
-    subscription = (
-        AlertSubscription.objects.select_for_update().filter(email=email, motion=motion).first()
-    )
+    wanted = AlertSubscription(email=email, motion=motion)
+    if motion is None:
+        topic = topic or Topic()
+        validate_topic(topic)
+        wanted = AlertSubscription(email=email, **topic.fields())
+    rows = AlertSubscription.objects.select_for_update().filter(email=email)
+    if motion is not None:
+        subscription = rows.filter(motion=motion).first()
+    else:
+        subscription = rows.filter(motion=None, topic_key=wanted.make_topic_key()).first()
     now = timezone.now()
     if subscription is not None:
         if subscription.confirmed_at or (subscription.mailed_at or now) > now - RESEND_AFTER:
@@ -118,7 +189,8 @@ def alert_subscribe(
     if subscription is None:
         try:
             with transaction.atomic():
-                subscription = AlertSubscription.objects.create(email=email, motion=motion)
+                wanted.save()
+                subscription = wanted
         except IntegrityError:  # the same request twice at once: the first one mails
             return None
     subscription.mailed_at = now
@@ -169,14 +241,63 @@ def notify_report_published(*, motion_pk: int, title: str, url: str) -> None:
     )
 
 
-def recipients(motion_pk: int) -> list[AlertSubscription]:
-    """One confirmed subscription per address for a report on that motion (the motion's own
-    subscription first, so its unsubscribe link is the one in the mail)."""
-    rows = AlertSubscription.objects.filter(
-        Q(motion__isnull=True) | Q(motion_id=motion_pk), confirmed_at__isnull=False
-    ).order_by("email", "pk")
+def notify_motion_submitted(*, motion_pk: int) -> None:
+    """Called by the submission of a motion: alert topic subscribers after the commit."""
+    transaction.on_commit(lambda: send_motion_alerts.enqueue(motion_pk=motion_pk))
+
+
+def _motion_text(motion: Motion) -> str:
+    questions = " ".join(motion.questions.values_list("text", flat=True))
+    return " ".join([motion.reference, motion.title, motion.text, motion.reasoning, questions])
+
+
+def _report_text(motion: Motion) -> str:
+    report = AnswerReport.objects.published().filter(motion=motion).first()
+    if report is None:
+        return ""
+    answers = " ".join(report.answers.values_list("text", flat=True))
+    return " ".join([report.title, report.summary, answers])
+
+
+def _contains(folded_text: str, phrase: str) -> bool:
+    """The folded phrase as a word start: "Zentrum" matches "Zentrums", not "Stadtzentrum"."""
+    return re.search(rf"(?<!\w){re.escape(fold(phrase))}", folded_text) is not None
+
+
+def matches(subscription: AlertSubscription, motion: Motion, folded_text: str) -> bool:
+    """Does a topic subscription want this motion (or its answer)?"""
+    if subscription.faction_id and subscription.faction_id != motion.faction_id:
+        return False
+    if subscription.department_id and subscription.department_id != motion.lead_department_id:
+        return False
+    if subscription.district_id and not _contains(folded_text, subscription.district.name):
+        return False
+    return not subscription.keyword or _contains(folded_text, subscription.keyword)
+
+
+def recipients(motion_pk: int, scope: str = Scope.ANSWERS) -> list[AlertSubscription]:
+    """One confirmed subscription per address for news of that motion: its answer (`answers`:
+    the motion's own subscription first, so its unsubscribe link is the one in the mail) or its
+    submission (`motions`). Only a published motion has recipients."""
+    motion = Motion.objects.published().filter(pk=motion_pk).first()
+    if motion is None:
+        return []
+    rows = AlertSubscription.objects.filter(confirmed_at__isnull=False).select_related("district")
+    if scope == Scope.ANSWERS:
+        rows = rows.filter(Q(motion_id=motion_pk) | Q(motion__isnull=True, scope=scope))
+    else:
+        rows = rows.filter(motion__isnull=True, scope=scope)
+    rows = list(rows.order_by("email", "pk"))
+    folded = ""
+    if any(row.district_id or row.keyword for row in rows):
+        text = _motion_text(motion)
+        if scope == Scope.ANSWERS:
+            text = f"{text} {_report_text(motion)}"
+        folded = fold(text)
     chosen: dict[str, AlertSubscription] = {}
     for row in rows:
+        if row.motion_id is None and not matches(row, motion, folded):
+            continue
         current = chosen.get(row.email)
         if current is None or (current.motion_id is None and row.motion_id):
             chosen[row.email] = row
@@ -195,7 +316,31 @@ def purge_unconfirmed(now=None) -> int:
 def topic_label(subscription: AlertSubscription) -> str:
     """What a subscription follows, for pages and mails (only published motions are named)."""
     if subscription.motion_id is None:
-        return _("neue Antwortberichte der Verwaltung")
+        if subscription.scope == Scope.MOTIONS:
+            label = _("neue Anträge und Anfragen")
+        else:
+            label = _("neue Antwortberichte der Verwaltung")
+        if subscription.faction_id:
+            return _("%(topic)s der Fraktion %(name)s") % {
+                "topic": label,
+                "name": subscription.faction.name,
+            }
+        if subscription.department_id:
+            return _("%(topic)s, federführend: %(name)s") % {
+                "topic": label,
+                "name": subscription.department.name,
+            }
+        if subscription.district_id:
+            return _("%(topic)s, die den Stadtteil %(name)s nennen") % {
+                "topic": label,
+                "name": subscription.district.name,
+            }
+        if subscription.keyword:
+            return _("%(topic)s mit dem Stichwort „%(keyword)s“") % {
+                "topic": label,
+                "keyword": subscription.keyword,
+            }
+        return label
     motion = Motion.objects.published().filter(pk=subscription.motion_id).first()
     if motion is None:
         return _("die Antwort auf einen Antrag")
@@ -229,15 +374,38 @@ def send_report_alerts(*, motion_pk: int, title: str, url: str) -> int:
     """Mail a newly published answer report to its confirmed subscribers; returns the count."""
     sent, topics = 0, {}
     for subscription in recipients(motion_pk):
-        if subscription.motion_id not in topics:  # two labels at most: one query each
+        key = (subscription.motion_id, subscription.topic_key)
+        if key not in topics:  # one label per topic
             with translation.override(settings.LANGUAGE_CODE):
-                topics[subscription.motion_id] = topic_label(subscription)
-        topic = topics[subscription.motion_id]
+                topics[key] = topic_label(subscription)
+        topic = topics[key]
         sent += mails.report_alert(
             address=subscription.email,
             title=title,
             url=url,
             topic=topic,
+            unsubscribe_url=unsubscribe_url(subscription),
+        )
+    return sent
+
+
+@task
+def send_motion_alerts(*, motion_pk: int) -> int:
+    """Mail a newly submitted public motion to its topics' subscribers; returns the count."""
+    subscriptions = recipients(motion_pk, Scope.MOTIONS)
+    if not subscriptions:
+        return 0
+    motion = Motion.objects.get(pk=motion_pk)
+    sent, topics = 0, {}
+    for subscription in subscriptions:
+        if subscription.topic_key not in topics:
+            with translation.override(settings.LANGUAGE_CODE):
+                topics[subscription.topic_key] = topic_label(subscription)
+        sent += mails.motion_alert(
+            address=subscription.email,
+            title=f"{motion.reference} {motion.title}".strip(),
+            url=motion.get_absolute_url(),
+            topic=topics[subscription.topic_key],
             unsubscribe_url=unsubscribe_url(subscription),
         )
     return sent

@@ -19,6 +19,7 @@ class RequestsAppConfig(AppConfig):
     page_cache_parameters = (
         *("kind", "status", "faction", "department", "year", "sort", "seite"),
         "gremium",  # the body filter of the session list
+        "format",  # the CSV variant of the statistics (German or international)
     )
     # Anyone may subscribe to alerts, and no public page shows them: a flood of subscriptions
     # must not empty the page cache.

@@ -8,15 +8,19 @@ motion says "Beispieldaten" in its text; submitters are the portal demo's fictit
 import datetime
 from zoneinfo import ZoneInfo
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from portal.models import AgendaItem, Meeting, Organization, Person, User
+from portal.models import AgendaItem, Attachment, Meeting, Organization, Person, User
+from portal.pdf import html_to_pdf
+from portal.uploads import attachment_create
 from prevention.models import District, Indicator
 from requests_app import demo_contributions, demo_sessions
 from requests_app.models import Answer, AnswerReport, Exhibit, Motion, MotionEvent, Question
 from requests_app.services.reports import enqueue_pdf
 from requests_app.snapshots import freeze
+from requests_app.tasks import motion_documents_missing, render_motion_pdf
 
 BERLIN = ZoneInfo("Europe/Berlin")
 DEMO_NOTE = "*Beispieldaten – fiktiver Antrag für die Demonstration des Portals.*"
@@ -130,6 +134,9 @@ def load(*, stdout) -> None:
     _reports()
     demo_sessions.load(stdout=stdout)
     demo_contributions.load(stdout=stdout)
+    # The Drucksache PDF of every public demo motion (only those without one: idempotent).
+    for motion_id in motion_documents_missing():
+        transaction.on_commit(lambda pk=motion_id: render_motion_pdf.enqueue(pk))
 
 
 def _fictitious_motions(*, rat: User, office: User, law: Organization) -> None:
@@ -352,18 +359,19 @@ BA044_ANSWERS = [
     "weiteren Umfragejahren beurteilen. Die Abbildung stellt das Sicherheitsgefühl 2019 den "
     "registrierten Straftaten gegenüber.",
 ]
-# (question number, kind, indicator key, district names, first year, last year, caption)
+# (question number, kind, indicator key, district names, first year, last year, caption; an
+# empty caption shows the generated title, the notes say the figures are sample data)
 # Question 5 shows the effect analysis once Exhibit.Kind offers it ("effect", issue 16; for
 # that kind "first year" is the first year after the reference date); until then the table of
 # all 39 districts.
 BA044_EXHIBITS = [
-    (1, "meetings", None, [], 2019, 2020, "Beispieldaten"),
-    (2, "measures", None, [], 2019, 2020, "Beispieldaten"),
+    (1, "meetings", None, [], 2019, 2020, ""),
+    (2, "measures", None, [], 2019, 2020, ""),
     (3, "indicator_chart", "pks.890000", [], 2019, 2019, ""),
     (4, "indicator_chart", "sod.patrols", ["Zentrum"], 2015, 2019, ""),
-    (5, "effect", "pks.890000", [], 2019, 2019, "Beispieldaten")
+    (5, "effect", "pks.890000", [], 2019, 2019, "")
     if "effect" in Exhibit.Kind.values
-    else (5, "indicator_table", "pks.890000", [], 2017, 2019, "Beispieldaten"),
+    else (5, "indicator_table", "pks.890000", [], 2017, 2019, ""),
     (6, "safety_comparison", None, [], None, 2019, ""),
 ]
 
@@ -394,6 +402,7 @@ def _reports() -> None:
         report.signatory_name = str(boss.person) if boss.person_id else boss.get_full_name()
         report.signatory_function = BA044_SIGNATORY_FUNCTION
         published = _at(day + datetime.timedelta(days=1), 10)
+        report.documents.add(_demo_letter())
         _publish(report, boss, submitted=_at(day, 9), approved=_at(day, 15), published=published)
         Motion.objects.filter(pk=motion.pk).update(
             status=Motion.Status.ANSWERED, answered_at=published
@@ -421,7 +430,7 @@ def _reports() -> None:
             f"\n\n{REPORT_NOTE}",
             "Geplant sind … (Beispieldaten)" if status == "in_review" else "",
         ]
-        exhibits = [(1, "measures", None, [], 2020, 2025, "Beispieldaten")]
+        exhibits = [(1, "measures", None, [], 2020, 2025, "")]
         report = _report(motion, kpr, answers, REPORT_NOTE, exhibits)
         if status == "in_review":
             report.status, report.submitted_at = AnswerReport.Status.IN_REVIEW, timezone.now()
@@ -432,6 +441,28 @@ def _reports() -> None:
                 user=kpr,
                 action=MotionEvent.Action.REPORT_SUBMITTED,
             )
+
+
+# A document answered with BA-044/2020 (issue 15): invented, states no figure.
+DEMO_LETTER_NAME = "Schreiben der Polizeidirektion Chemnitz zur Sicherheitspartnerschaft"
+DEMO_LETTER_HTML = """<!DOCTYPE html><html lang="de"><head><meta charset="utf-8">
+<title>Schreiben der Polizeidirektion Chemnitz (Beispieldaten)</title></head><body>
+<p><strong>Beispieldaten – erfundenes Schreiben für die Demonstration des Ratsportals.</strong></p>
+<h1>Polizeidirektion Chemnitz</h1>
+<p>An die Stadt Chemnitz, Geschäftsstelle des Kommunalen Präventionsrates</p>
+<p>Betreff: Zuarbeit zum Beschlussantrag BA-044/2020</p>
+<p>Die Polizeidirektion Chemnitz unterstützt die Fortsetzung der Sicherheitspartnerschaft im
+Rahmen der Allianz Sichere Sächsische Kommunen. Gemeinsame Streifen mit dem
+Stadtordnungsdienst und die Beratung im Präventionsrat sollen fortgeführt werden. Die Zahlen
+der Polizeilichen Kriminalstatistik für die Stadtteile stehen im Ratsportal.</p>
+<p>Mit freundlichen Grüßen<br>Polizeidirektion Chemnitz (Beispieldaten)</p>
+</body></html>"""
+
+
+def _demo_letter() -> Attachment:
+    pdf = html_to_pdf(DEMO_LETTER_HTML)
+    upload = SimpleUploadedFile("schreiben-polizeidirektion.pdf", pdf, "application/pdf")
+    return attachment_create(upload=upload, name=DEMO_LETTER_NAME, public=False)
 
 
 def _publish(report, boss, *, submitted, approved, published) -> None:

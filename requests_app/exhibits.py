@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ from prevention.figures import (
     comparison_scatter,
     comparison_summary,
     format_measure,
+    in_district,
     measure_label,
     table_bar_chart,
     table_summary,
@@ -69,8 +71,52 @@ def build(exhibits: Sequence[Exhibit]) -> dict[int, dict]:
         data.setdefault("table", None)
         data.update(kind=exhibit.kind, caption=exhibit.caption, id=f"abb-{exhibit.pk}")
         data["synthetic"] = str(SYNTHETIC_NOTICE) in data["notes"]
+        if data["table"]:
+            _align(data["table"])
         result[exhibit.pk] = data
     return result
+
+
+_DATE = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{4}-\d{2}-\d{2}")
+_NUMBER_NOISE = re.compile(r"[\s\u00a0\u202f%€()<>≤≥]|bis|to")
+_NUMBER = re.compile(r"[+\-−–]?\d[\d.,]*(?:[\-−–][\d.,]+)?")
+PLACEHOLDERS = {"", ".", "–", "-"}
+
+
+def is_number(text: str) -> bool:
+    """Does a formatted cell show a figure ("1.234", "12,5 %", "54.000,00 €", "0,89 bis 0,95")?"""
+    text = str(text).strip()
+    if _DATE.fullmatch(text):
+        return False
+    return bool(_NUMBER.fullmatch(_NUMBER_NOISE.sub("", text)))
+
+
+def _align(table: dict) -> None:
+    """Adds what the template shows: `columns` (header and alignment) and `body` (the rows as
+    cells that know their alignment); `head` and `rows` stay the plain data."""
+    numeric = numeric_columns(table)
+    table["columns"] = [
+        {"head": head, "numeric": flag} for head, flag in zip(table["head"], numeric, strict=True)
+    ]
+    table["body"] = [
+        [
+            {"text": cell, "numeric": index < len(numeric) and numeric[index]}
+            for index, cell in enumerate(row)
+        ]
+        for row in table["rows"]
+    ]
+
+
+def numeric_columns(table: dict) -> list[bool]:
+    """Per column: does it hold figures? Such columns (and their headers) align right, so a
+    reader finds the value under its header. The first column names the row and never does."""
+    flags = []
+    for index in range(len(table["head"])):
+        cells = [str(row[index]) for row in table["rows"] if index < len(row)]
+        shown = [cell for cell in cells if cell.strip() not in PLACEHOLDERS]
+        numbers = sum(is_number(cell) for cell in shown)
+        flags.append(index > 0 and bool(shown) and numbers * 2 > len(shown))
+    return flags
 
 
 def _cell(value, indicator, figure=None) -> str:
@@ -201,10 +247,10 @@ class _Context:
         synthetic = any(figure.synthetic for figure in (*own, *city))
         withheld = any(figure.withheld for figure in own)
         return {
-            "title": _("%(indicator)s in %(district)s %(first)s–%(last)s")
+            "title": _("%(indicator)s %(in_district)s %(first)s–%(last)s")
             % {
                 "indicator": indicator.name,
-                "district": district.name,
+                "in_district": in_district(district.name),
                 "first": years[0],
                 "last": years[-1],
             },
@@ -238,7 +284,9 @@ class _Context:
             "summary": _("%(measure)s, %(first)s bis %(last)s.")
             % {"measure": measure_label(indicator), "first": years[0], "last": years[-1]},
             "table": {
-                "caption": title,
+                # not the title again: the figure's caption already says it
+                "caption": _("Werte zur Abbildung (%(measure)s)")
+                % {"measure": measure_label(indicator)},
                 "head": [_("Stadtteil"), *(str(year) for year in years)],
                 "rows": rows,
             },

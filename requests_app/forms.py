@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.concurrency import VersionField, version_of
-from portal.models import Meeting, Organization
+from portal.models import Meeting, Organization, Person
 from portal.validators import TEXT_VALIDATORS, validate_single_line
 from prevention.models import District, Indicator
 from requests_app import citations, deadlines
-from requests_app.models import Exhibit, Motion, user_factions
+from requests_app.models import Exhibit, Motion, faction_colleagues, user_factions
 
 MAX_QUESTIONS = 30
 
@@ -36,14 +36,31 @@ class MotionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Markdown wie beim Antragstext."),
     )
+    co_submitters = forms.ModelMultipleChoiceField(
+        label=_("Miteinreichende"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Ratsmitglieder Ihrer Fraktion, die mit einreichen. Sie werden als Einreichende "
+            "genannt und erhalten alle E-Mails zum Antrag."
+        ),
+    )
     version = VersionField()
 
     def __init__(self, *args, user, motion: Motion | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if motion is None:
-            self.fields["faction"].queryset = user_factions(user)
+            factions = user_factions(user)
+            self.fields["faction"].queryset = factions
+            colleagues = faction_colleagues(factions)
         else:
             del self.fields["faction"]  # a motion stays with its faction
+            colleagues = faction_colleagues(motion.faction)
+        colleagues = colleagues.exclude(pk=user.person_id) if user.person_id else colleagues
+        self.fields["co_submitters"].queryset = colleagues.order_by("family_name", "given_name")
+        if not self.fields["co_submitters"].queryset.exists():
+            del self.fields["co_submitters"]  # nobody to choose: no empty fieldset
 
 
 class QuestionForm(forms.Form):
@@ -78,6 +95,43 @@ def questions_from(formset) -> list[str]:
         for form in formset.forms
         if form.cleaned_data.get("text") and not form.cleaned_data.get("DELETE")
     ]
+
+
+class SubmitForm(forms.Form):
+    """Submitting publishes: nothing goes out before the faction has confirmed it."""
+
+    confirm = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Bitte bestätigen Sie, dass Sie einreichen möchten.")},
+    )
+
+    def __init__(self, *args, motion: Motion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = motion.by_kind(
+            _(
+                "Ja, einreichen: Nach dem Einreichen ist der Antrag öffentlich – Titel, "
+                "Antragstext, Fragen, Begründung, Fraktion und Einreichende."
+            ),
+            _(
+                "Ja, einreichen: Nach dem Einreichen ist die Anfrage öffentlich – Titel, "
+                "Antragstext, Fragen, Begründung, Fraktion und Einreichende."
+            ),
+        )
+
+
+class DeleteDraftForm(forms.Form):
+    """Deleting a draft that was never submitted removes it for good: confirmed first."""
+
+    confirm = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Bitte bestätigen Sie, dass der Entwurf gelöscht wird.")},
+    )
+
+    def __init__(self, *args, motion: Motion, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = _(
+            "Ja, den Entwurf „%(title)s“ mit allen Fragen endgültig löschen."
+        ) % {"title": motion.title}
 
 
 class ReasonForm(forms.Form):
@@ -410,10 +464,56 @@ class SubscribeForm(forms.Form):
         ),
     )
     topic = forms.ChoiceField(label=_("Benachrichtigen bei"), widget=forms.RadioSelect)
+    # At most one narrowing of a topic (requests_app/alerts.py validates the combination).
+    faction = forms.ModelChoiceField(
+        label=_("nur von der Fraktion"),
+        queryset=Organization.objects.filter(kind=Organization.Kind.FACTION).order_by("name"),
+        required=False,
+        empty_label=_("alle Fraktionen"),
+    )
+    department = forms.ModelChoiceField(
+        label=_("nur Antworten dieses Dezernats"),
+        queryset=Organization.objects.filter(kind=Organization.Kind.DEPARTMENT).order_by("name"),
+        required=False,
+        empty_label=_("alle Dezernate"),
+    )
+    district = forms.ModelChoiceField(
+        label=_("nur wenn dieser Stadtteil genannt wird"),
+        queryset=District.objects.order_by("name"),
+        required=False,
+        empty_label=_("alle Stadtteile"),
+    )
+    keyword = forms.CharField(
+        label=_("nur mit diesem Stichwort"),
+        max_length=60,
+        required=False,
+        validators=[validate_single_line],
+        help_text=_(
+            "Gefunden wird das Wort im Titel, im Text und in den Fragen, auch ohne Umlaute."
+        ),
+    )
 
     def __init__(self, *args, topics: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["topic"].choices = topics
-        if len(topics) == 1:
-            self.fields["topic"].initial = topics[0][0]
+        self.fields["topic"].initial = self.initial.get("topic", topics[0][0])
         self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+
+class ReportDocumentForm(forms.Form):
+    """A PDF document answered with a report (services/report_documents.py checks the file)."""
+
+    file = forms.FileField(
+        label=_("PDF-Dokument"),
+        help_text=_(
+            "Wird mit dem Bericht veröffentlicht, z. B. ein Schreiben der Polizeidirektion."
+        ),
+    )
+    name = forms.CharField(
+        label=_("Bezeichnung"),
+        max_length=200,
+        required=False,
+        validators=[validate_single_line],
+        help_text=_("Leer: der Dateiname."),
+    )
+    version = VersionField()

@@ -18,11 +18,13 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import translation
 
 from portal import formats
-from portal.mail import absolute_url, send_after_commit, send_templated
-from portal.models import User
+from portal.mail import absolute_url, attachment, send_after_commit, send_templated
+from portal.models import AgendaItem, Meeting, User
+from prevention.calendar import meetings_calendar
 from requests_app import access
 from requests_app.models import AnswerReport, Motion, MotionEvent
 
@@ -73,6 +75,7 @@ def motion_changed(*, motion: Motion, event: MotionEvent) -> None:
     _queue(
         "motion_changed",
         _submitters(motion),
+        request=motion.is_request,  # "Anfrage" or "Antrag" in the text
         title=motion.title,
         action=event.get_action_display(),
         status=motion.get_status_display(),
@@ -90,6 +93,7 @@ def department_assigned(*, motion: Motion) -> None:
     _queue(
         "department_assigned",
         _department(motion),
+        request=motion.is_request,  # "Anfrage" or "Antrag" in the text
         reference=motion.reference,
         title=motion.title,
         due_date=_date(motion.due_date),
@@ -192,8 +196,29 @@ def alert_confirmation(
     )
 
 
+def motion_alert(*, address: str, title: str, url: str, topic: str, unsubscribe_url: str) -> int:
+    """A newly submitted motion, to one confirmed subscriber of its topic."""
+    return _send_alert(
+        "motion_alert", address, unsubscribe_url, title=title, url=absolute_url(url), topic=topic
+    )
+
+
 def report_alert(*, address: str, title: str, url: str, topic: str, unsubscribe_url: str) -> int:
     """A newly published answer report, to one confirmed subscriber."""
     return _send_alert(
         "report_alert", address, unsubscribe_url, title=title, url=absolute_url(url), topic=topic
     )
+
+
+def invitation_calendar(meeting: Meeting, items: list[AgendaItem]) -> dict:
+    """The invitation's attachment: the meeting as an iCalendar file, made by the generator of
+    the public .ics feeds, with the public agenda items only (a calendar entry travels further
+    than the mail) and the meeting's page only when it is public."""
+    ics = meetings_calendar(
+        [meeting],
+        base_url=settings.PORTAL_BASE_URL.rstrip("/"),
+        name=meeting.name,
+        agenda={meeting.pk: [f"{i.number} {i.title}".strip() for i in items if i.public]},
+        url_for=lambda m: reverse("sessions:meeting_detail", args=[m.pk]) if m.public else None,
+    )
+    return attachment(f"sitzung-{meeting.pk}.ics", ics, "text/calendar")

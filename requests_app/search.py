@@ -28,6 +28,12 @@ def _answers():
     return Answer.objects.filter(report__in=_reports())
 
 
+def _report_title(report) -> str:
+    """A report hit names its motion's reference: "BA-044/2020 – Antwort der Verwaltung: …"."""
+    reference = report.motion.reference
+    return f"{reference} – {report.title}" if reference else report.title
+
+
 def _question_title(question) -> str:
     return _("%(motion)s – Frage %(number)s") % {
         "motion": question.motion,
@@ -68,8 +74,9 @@ SOURCES: list[Source] = [
         title_fields=("title",),
         body_fields=("summary",),
         date_field="published_at",
-        title=lambda report: report.title,
+        title=_report_title,
         url=lambda report: report.get_absolute_url(),
+        related=("motion",),
     ),
     Source(
         key="antwort",
@@ -81,9 +88,9 @@ SOURCES: list[Source] = [
         date_field="report__published_at",
         title=lambda answer: (
             _("%(report)s – Antwort auf Frage %(number)s")
-            % {"report": answer.report.title, "number": answer.question.number}
+            % {"report": _report_title(answer.report), "number": answer.question.number}
         ),
         url=lambda answer: answer.report.get_absolute_url(),
-        related=("report", "question"),
+        related=("report__motion", "question"),
     ),
 ]

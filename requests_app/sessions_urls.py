@@ -27,6 +27,16 @@ urlpatterns = [
     path("arbeitsbereich/sitzungen/<int:pk>/", sessions.office_meeting, name="office_meeting"),
     path("arbeitsbereich/sitzungen/<int:pk>/bearbeiten/", sessions.office_edit, name="office_edit"),
     path(
+        "arbeitsbereich/sitzungen/<int:pk>/anlagen/",
+        sessions.office_attachments,
+        name="office_attachments",
+    ),
+    path(
+        "arbeitsbereich/sitzungen/<int:pk>/anlagen/<int:attachment_pk>/",
+        sessions.office_attachment,
+        name="office_attachment",
+    ),
+    path(
         "arbeitsbereich/sitzungen/<int:pk>/<str:action>/",
         sessions.office_action,
         name="office_action",

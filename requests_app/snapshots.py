@@ -64,10 +64,19 @@ def report_content(report: AnswerReport) -> dict:
     }
 
 
-def render_body(content: dict) -> str:
+def render_body(content: dict, language: str = settings.LANGUAGE_CODE) -> str:
     """The report's body HTML (page and PDF share it) from `report_content()` data."""
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(language):
         return render_to_string("requests_app/_report_body.html", {"body": content})
+
+
+def published_body(report: AnswerReport, language: str) -> str:
+    """A published report's body for a visitor: the frozen HTML in German; in another language
+    the frozen content (answers and figures as approved, in German) with the headings, labels
+    and figure numbers in that language."""
+    if language == settings.LANGUAGE_CODE or not report.snapshot:
+        return report.published_html
+    return render_body(report.snapshot, language)
 
 
 def body_html(report: AnswerReport) -> str:

@@ -155,7 +155,7 @@ def chart(totals: list[Row]):
     """Bars: the share answered by the deadline per department (all years, overdue included)."""
     bars = tuple(
         charts.Bar(
-            label=row.department[:28],
+            label=row.department,  # the chart wraps long names, never cuts them
             value=float(row.share_within) if row.share_within is not None else None,
             display=_share_text(row),
         )
@@ -182,7 +182,7 @@ def counts_chart(totals: list[Row]):
     """Columns per department: answered on time, late, open within the deadline, overdue."""
     groups = tuple(
         charts.Group(
-            label=row.department[:28],
+            label=row.department,
             values=(row.within, row.late, row.open_within, row.overdue),
             displays=tuple(
                 formats.number(value, 0)

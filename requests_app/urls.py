@@ -2,7 +2,15 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from requests_app import feeds
-from requests_app.views import alerts, contributions, motions, reports, statistics
+from requests_app.views import (
+    alerts,
+    contributions,
+    motion_document,
+    motions,
+    report_documents,
+    reports,
+    statistics,
+)
 
 app_name = "requests_app"
 
@@ -12,6 +20,11 @@ urlpatterns = [
     path("antraege/statistik/", statistics.answer_statistics, name="answer_statistics"),
     path("antraege/statistik.csv", statistics.answer_statistics_csv, name="answer_statistics_csv"),
     path("antraege/<slug:slug>/", motions.motion_detail, name="motion_detail"),
+    path(
+        "antraege/<slug:slug>/drucksache.pdf",
+        motion_document.motion_document,
+        name="motion_document",
+    ),
     path("arbeitsbereich/antraege/neu/", motions.motion_create, name="motion_create"),
     path("arbeitsbereich/antraege/<int:pk>/", motions.workspace_motion, name="workspace_motion"),
     path("arbeitsbereich/antraege/<int:pk>/bearbeiten/", motions.motion_edit, name="motion_edit"),
@@ -29,6 +42,26 @@ urlpatterns = [
     path("berichte/", reports.report_list, name="report_list"),
     path("berichte/<slug:slug>.pdf", reports.report_pdf, name="report_pdf"),
     path("berichte/<slug:slug>/", reports.report_detail, name="report_detail"),
+    path(
+        "berichte/<slug:slug>/dokumente/<int:document_pk>/",
+        report_documents.report_document,
+        name="report_document",
+    ),
+    path(
+        "arbeitsbereich/berichte/<int:pk>/dokumente/",
+        report_documents.report_document_add,
+        name="report_document_add",
+    ),
+    path(
+        "arbeitsbereich/berichte/<int:pk>/dokumente/<int:document_pk>/",
+        report_documents.workspace_report_document,
+        name="workspace_report_document",
+    ),
+    path(
+        "arbeitsbereich/berichte/<int:pk>/dokumente/<int:document_pk>/entfernen/",
+        report_documents.report_document_remove,
+        name="report_document_remove",
+    ),
     path("arbeitsbereich/berichte/<int:pk>/", reports.workspace_report, name="workspace_report"),
     path(
         "arbeitsbereich/berichte/<int:pk>/bearbeiten/",

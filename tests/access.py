@@ -31,6 +31,11 @@ ENTRIES: dict[str, Access] = {
     "login": Access(PUBLIC),
     # POST only: a GET is answered with 405 for accounts, anonymous visitors go to the login.
     "logout": Access(LOGGED_IN, ok=405),
+    # password reset by e-mail: for every account, so public (an unknown link says so, 200)
+    "password_reset": Access(PUBLIC),
+    "password_reset_done": Access(PUBLIC),
+    "password_reset_confirm": Access(PUBLIC, kwargs=lambda: {"uidb64": "MQ", "token": "x-y"}),
+    "password_reset_complete": Access(PUBLIC),
     # GET just redirects back; the language is changed by POST.
     "set_language": Access(PUBLIC, ok=302),
     # OParl API: public and read-only
@@ -47,6 +52,7 @@ ENTRIES: dict[str, Access] = {
     "oparl:file_access": Access(PUBLIC, kwargs=lambda: {"pk": _public_file().pk}),
     # A report PDF by the id of a report that does not exist: an OParl error object (404).
     "oparl:report_file_download": Access(PUBLIC, ok=404, kwargs=lambda: {"pk": 999999}),
+    "oparl:paper_file_download": Access(PUBLIC, ok=404, kwargs=lambda: {"pk": 999999}),
     # Any other path under /oparl/: an OParl error object, never Django's HTML 404.
     "oparl:not_found": Access(PUBLIC, ok=404, kwargs=lambda: _body() and {"rest": "v2/system"}),
 }

@@ -273,6 +273,32 @@ def returned_after_publication() -> list[str]:
     return [title, text]
 
 
+@unpublished
+def documents_of_unpublished_reports() -> list[str]:
+    """PDF documents of a draft report and of a report that left the public (deleted)."""
+    from django.core.files.base import ContentFile
+
+    from portal.models import Attachment
+    from requests_app.models import AnswerReport
+    from tests.factories import AnswerReportFactory
+
+    used = []
+    for state, report in [
+        ("draft", AnswerReportFactory(title="Entwurf mit Dokument")),
+        ("gone", AnswerReportFactory(title="Zurückgezogen mit Dokument", publish=True)),
+    ]:
+        name, content = marker(f"document{state}name"), marker(f"document{state}content")
+        used += [name, content]
+        document = Attachment.objects.create(
+            name=name, mime_type="application/pdf", size=100, sha512="d" * 128
+        )
+        document.file.save("dokument.pdf", ContentFile(f"%PDF-1.4 {content} %%EOF"), save=True)
+        report.documents.add(document)
+        if state == "gone":
+            AnswerReport.all_objects.filter(pk=report.pk).update(deleted=True)
+    return used
+
+
 @published
 def public_council_session() -> None:
     """A public Stadtrat session treating a public motion, so the crawl has session pages."""

@@ -35,6 +35,12 @@ def euro_filter(amount, places=0) -> str:
     return formats.euro(amount, int(places))
 
 
+@register.filter(name="bind_units", is_safe=True)
+def bind_units_filter(text: str) -> str:
+    """No line break between a figure and its unit: {{ answer|markdown|bind_units }}."""
+    return formats.bind_units(text)
+
+
 @register.filter(name="percent")
 def percent_filter(value, places=1) -> str:
     return formats.percent(value, int(places))

@@ -16,6 +16,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import CoreModel
@@ -92,6 +93,12 @@ class Indicator(CoreModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def unit_label(self) -> str:
+        """The unit in the visitor's language: the catalogue's units ("Fälle", "Streifen", …)
+        are in the translation catalogue (`CATALOGUE_UNITS`); others show as stored."""
+        return gettext(self.unit) if self.unit else ""
 
     def get_absolute_url(self) -> str:
         return reverse("prevention:indicator_detail", args=[self.key])
@@ -318,6 +325,8 @@ class ImportBatch(models.Model):
 # PKS groups of ../shared/data/README.md, the Stadtordnungsdienst and the survey question.
 # Migration 0002 creates them; the office adds more in the admin.
 _PKS = "pks"
+# The units of the catalogue, for the translation catalogue (shown through `unit_label`).
+CATALOGUE_UNITS = [gettext_noop("Fälle"), gettext_noop("Streifen"), gettext_noop("Verfahren")]
 _HZ = {"kind": "count", "per_100k": True, "unit": "Fälle", "source": _PKS}
 CATALOGUE: list[dict] = [
     {

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from portal.opendata import csv_response
 from prevention import effect_outputs, effects
 from prevention.access import may_see_withheld
 from prevention.downloads import LICENSE_NAME, LICENSE_URL
@@ -125,10 +126,12 @@ def effect_csv(request: HttpRequest, key: str) -> HttpResponse:
         analysis = _analyse(request, key)
     except effects.EffectError as error:
         return _error_response(error, "csv")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{analysis.indicator.key}-wirkung.csv"'
+    response = csv_response(
+        request,
+        f"{analysis.indicator.key}-wirkung.csv",
+        lambda writer: effect_outputs.write_csv(writer, analysis),
+    )
     response["Link"] = f'<{LICENSE_URL}>; rel="license"'
-    effect_outputs.write_csv(response, analysis)
     return response
 
 

@@ -11,9 +11,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import register_converter
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from portal import pagecache
+from portal.opendata import csv_response
 from prevention import downloads, figures, stats
 from prevention.access import may_see_withheld
 from prevention.models import District, Indicator, IndicatorValue
@@ -112,7 +115,7 @@ def _sort_headers(indicator: Indicator, query: dict, sort: str, descending: bool
         ("nummer", _("Nr.")),
         ("name", _("Stadtteil")),
         ("einwohner", _("Einwohner")),
-        ("wert", indicator.unit or _("Wert")),
+        ("wert", indicator.unit_label or _("Wert")),
     ]
     if indicator.per_100k:
         columns.append(("hz", _("Häufigkeitszahl")))
@@ -143,20 +146,29 @@ def _sort_headers(indicator: Indicator, query: dict, sort: str, descending: bool
 @require_safe
 def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
     district = get_object_or_404(District, slug=slug)
-    districts = list(District.objects.all())
-    indicators = list(Indicator.objects.all())
     reveal = may_see_withheld(request.user)
-    trends = stats.district_trends(district, indicators, districts, reveal=reveal)
-    sections = [_trend_section(trend) for trend in trends]
-    populations = list(district.populations.all())
+
+    def compute() -> dict:
+        districts = list(District.objects.all())
+        indicators = list(Indicator.objects.all())
+        trends = stats.district_trends(district, indicators, districts, reveal=reveal)
+        populations = list(district.populations.all())
+        return {
+            "sections": [_trend_section(trend) for trend in trends],
+            "population": populations[-1] if populations else None,
+            "synthetic": any(trend.synthetic for trend in trends)
+            or any(p.synthetic for p in populations[-1:]),
+            "withheld": any(trend.withheld for trend in trends),
+        }
+
+    # Figures and charts once per version of the data (issue 20: loading the values was more
+    # than half of the page's time), the sections' HTML in a fragment cache by the same rule.
+    key = f"district:{district.pk}:{int(reveal)}:{get_language()}"
     context = {
+        **pagecache.remember(key, compute),
+        **pagecache.fragment_context("prevention"),
         "district": district,
-        "sections": sections,
-        "population": populations[-1] if populations else None,
         "baseline_year": BASELINE_YEAR,
-        "synthetic": any(trend.synthetic for trend in trends)
-        or any(p.synthetic for p in populations[-1:]),
-        "withheld": any(trend.withheld for trend in trends),
         "reveal": reveal,
     }
     return render(request, "prevention/indicators/district_detail.html", context)
@@ -197,29 +209,39 @@ def _indicator(key: str) -> Indicator:
 def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
     indicator = _indicator(key)
     reveal = may_see_withheld(request.user)
-    districts = sorted(District.objects.all(), key=lambda d: stats.collate_key(d.name))
-    dataset = stats.load_dataset([indicator], reveal=reveal)
-    years = dataset.years(indicator)
     show_counts = not indicator.per_100k or request.GET.get("darstellung") == "anzahl"
-    city = [dataset.figure(indicator, None, year, districts=districts) for year in years]
-    matrix = [
-        (district, [dataset.figure(indicator, district, year) for year in years])
-        for district in districts
-    ]
-    shown = [figure for _district, row in matrix for figure in row] + city
+
+    def compute() -> dict:
+        districts = sorted(District.objects.all(), key=lambda d: stats.collate_key(d.name))
+        dataset = stats.load_dataset([indicator], reveal=reveal)
+        years = dataset.years(indicator)
+        city = [dataset.figure(indicator, None, year, districts=districts) for year in years]
+        matrix = [
+            (district, [dataset.figure(indicator, district, year) for year in years])
+            for district in districts
+        ]
+        shown = [figure for _district, row in matrix for figure in row] + city
+        return {
+            "years": years,
+            "incomplete_years": dataset.incomplete_years(indicator, districts),
+            "city": city,
+            "matrix": matrix,
+            "chart": years and figures.city_line_chart(indicator, city, chart_id="stadt-verlauf"),
+            "summary": figures.city_summary(indicator, city),
+            "synthetic": any(figure.synthetic for figure in shown),
+            "withheld": any(figure.withheld for figure in shown),
+        }
+
+    # The figures and the chart once per version of the data (issue 20), the table's HTML in a
+    # fragment cache by the same rule.
+    memo_key = f"indicator:{indicator.pk}:{int(reveal)}:{get_language()}"
     context = {
+        **pagecache.remember(memo_key, compute),
+        **pagecache.fragment_context("prevention"),
         "indicator": indicator,
-        "years": years,
-        "incomplete_years": dataset.incomplete_years(indicator, districts),
-        "city": city,
-        "matrix": matrix,
         "show_counts": show_counts,
-        "chart": years and figures.city_line_chart(indicator, city, chart_id="stadt-verlauf"),
-        "summary": figures.city_summary(indicator, city),
         "reveal": reveal,
         "baseline_year": BASELINE_YEAR,
-        "synthetic": any(figure.synthetic for figure in shown),
-        "withheld": any(figure.withheld for figure in shown),
         "measure_label": figures.measure_label(indicator),
         "license_name": downloads.LICENSE_NAME,
         "license_url": downloads.LICENSE_URL,
@@ -231,10 +253,10 @@ def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
 @require_safe
 def indicator_csv(request: HttpRequest, key: str) -> HttpResponse:
     indicator = _indicator(key)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{indicator.key}.csv"'
+    response = csv_response(
+        request, f"{indicator.key}.csv", lambda writer: downloads.write_csv(writer, indicator)
+    )
     response["Link"] = f'<{downloads.LICENSE_URL}>; rel="license"'
-    downloads.write_csv(response, indicator)
     return response
 
 

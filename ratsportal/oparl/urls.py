@@ -20,6 +20,21 @@ urlpatterns = [
         views.report_file_download,
         name="report_file_download",
     ),
+    path(
+        "oparl/v1/paperFile/<int:pk>/download",
+        papers.paper_file_download,
+        name="paper_file_download",
+    ),
+    path(
+        "oparl/v1/reportDocument/<int:pk>/access",
+        papers.report_document_access,
+        name="report_document_access",
+    ),
+    path(
+        "oparl/v1/reportDocument/<int:pk>/download",
+        papers.report_document_download,
+        name="report_document_download",
+    ),
     path("oparl/v1/<str:kind>/<int:pk>", views.object_detail, name="object"),
     # Anything else under /oparl/ is an OParl error object, not Django's HTML 404 (spec §2.12).
     re_path(r"^oparl/(?P<rest>.+)$", views.not_found, name="not_found"),

@@ -24,6 +24,12 @@ vector, so no `to_tsvector` runs at query time. On SQLite a simple fallback: eve
 occur (case-insensitive substring, with a crude suffix strip), titles rank above bodies,
 snippets cut around the first occurrence.
 
+Both spell-fold the text and the query alike, so umlauts and their transliterations find each
+other ("Strassenkriminalitaet" finds "Straßenkriminalität" and the other way round): PostgreSQL
+folds "ae" to "ä" before the German stemmer (which then drops the umlaut), the fallback folds "ä"
+to "ae" (`snippets.fold`, `snippets.ascii_fold`). Matches are highlighted with <mark> in the
+snippets and in the titles of the hits.
+
 Snippets are built from user text and made safe in `snippets.py`.
 """
 
@@ -51,7 +57,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Concat, ExtractYear
+from django.db.models.functions import Concat, ExtractYear, Lower, Replace
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +67,10 @@ from portal.search import Source
 from ratsportal.search.snippets import (
     START,
     STOP,
+    ascii_fold,
     fallback_headline,
+    fold,
+    mark,
     safe_snippet,
     stem,
     words,
@@ -89,6 +98,7 @@ class Hit:
     url: str
     date: datetime | None
     snippet: SafeString
+    title_html: SafeString  # the title with the query's words in <mark>
 
 
 @functools.cache  # the apps' sources are fixed once the apps are loaded
@@ -140,22 +150,47 @@ class StoredVector(Expression):
 def _postgres_matches(source: Source, query: str) -> tuple[QuerySet, Expression]:
     from django.contrib.postgres.search import SearchQuery, SearchRank
 
-    search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
+    # The stored vectors hold the folded text (`fold()`, migrations requests_app 0021 and
+    # portal 0010): the query is folded the same way.
+    search_query = SearchQuery(fold(query), search_type="websearch", config=CONFIG)
     matching = source.queryset().alias(document=StoredVector()).filter(document=search_query)
     return matching, SearchRank(StoredVector(), search_query)
 
 
+# SQLite's LOWER() knows only ASCII: the capital umlauts are replaced before it.
+_CAPITAL_FOLDS = [("Ä", "ae"), ("Ö", "oe"), ("Ü", "ue"), ("ẞ", "ss")]
+_SMALL_FOLDS = [("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")]
+
+
+def _ascii_folded(field: str) -> Expression:
+    """`ascii_fold()` of a column in SQL (the fallback compares folded text with folded terms)."""
+    expression: Expression = F(field)
+    for letter, replacement in _CAPITAL_FOLDS:
+        expression = Replace(
+            expression, Value(letter), Value(replacement), output_field=TextField()
+        )
+    expression = Lower(expression, output_field=TextField())
+    for letter, replacement in _SMALL_FOLDS:
+        expression = Replace(
+            expression, Value(letter), Value(replacement), output_field=TextField()
+        )
+    return expression
+
+
 def _fallback_matches(source: Source, query: str) -> tuple[QuerySet, Expression]:
-    terms = [stem(word) for word in words(query)]
+    terms = [ascii_fold(stem(word)) for word in words(query)]
+    folded = {f"folded_{f}": _ascii_folded(f) for f in _fields(source)}
     condition = Q()
     for term in terms:
-        condition &= reduce(operator.or_, (Q(**{f"{f}__icontains": term}) for f in _fields(source)))
+        condition &= reduce(
+            operator.or_, (Q(**{f"folded_{f}__contains": term}) for f in _fields(source))
+        )
     in_title = [
-        When(Q(**{f"{f}__icontains": term}), then=Value(2))
+        When(Q(**{f"folded_{f}__contains": term}), then=Value(2))
         for term in terms
         for f in source.title_fields
     ]
-    return source.queryset().filter(condition), Case(
+    return source.queryset().alias(**folded).filter(condition), Case(
         *in_title, default=Value(1), output_field=IntegerField()
     )
 
@@ -407,13 +442,15 @@ def hits(matches: Sequence[Match], query: str) -> list[Hit]:
         obj, marked = rows.get((match.source.key, match.pk), (None, ""))
         if obj is None:  # vanished between the two queries
             continue
+        title = str(match.source.title(obj))
         result.append(
             Hit(
                 source=match.source,
-                title=match.source.title(obj),
+                title=title,
                 url=match.source.url(obj),
                 date=obj.match_date,
                 snippet=safe_snippet(marked),
+                title_html=mark(title, query),
             )
         )
     return result
@@ -426,9 +463,13 @@ def _postgres_rows(source: Source, queryset: QuerySet, query: str):
     for field in source.body_fields:
         parts += [field, Value(" ")]
     document = Concat(*parts, output_field=TextField()) if len(parts) > 2 else parts[0]
+    # The text shown is not folded: its words are compared with the query as typed and in both
+    # foldings, so "Strassenkriminalitaet" marks "Straßenkriminalität" and the other way round.
     headline = SearchHeadline(
         _sql_plain(document),
-        SearchQuery(query, search_type="websearch", config=CONFIG),
+        SearchQuery(query, search_type="websearch", config=CONFIG)
+        | SearchQuery(fold(query), search_type="websearch", config=CONFIG)
+        | SearchQuery(ascii_fold(query), search_type="websearch", config=CONFIG),
         config=CONFIG,
         start_sel=START,
         stop_sel=STOP,

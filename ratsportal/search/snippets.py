@@ -11,9 +11,47 @@ import nh3
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+# The spelling folding is portal.search's: apps match their own text with it (e.g. alerts).
+from portal.search import ascii_fold, fold  # noqa: F401 (the engine imports them from here)
+
 SNIPPET_CHARS = 240
 # Put around matches by ts_headline / the fallback, turned into <mark> after escaping.
 START, STOP = "\u27e6", "\u27e7"
+
+
+_VARIANTS = {"ae": "(?:ae|ä)", "oe": "(?:oe|ö)", "ue": "(?:ue|ü)", "ss": "(?:ss|ß)"}
+
+
+def variant_pattern(term: str) -> str:
+    """A regular expression (for re.IGNORECASE) of an ascii-folded term in any spelling."""
+    parts, index = [], 0
+    while index < len(term):
+        pair = term[index : index + 2]
+        if pair in _VARIANTS:
+            parts.append(_VARIANTS[pair])
+            index += 2
+        else:
+            parts.append(re.escape(term[index]))
+            index += 1
+    return "".join(parts)
+
+
+def query_pattern(query: str) -> re.Pattern | None:
+    """The words of a query (stemmed, any spelling) as one pattern, longest first."""
+    terms = sorted({ascii_fold(stem(word)) for word in words(query)}, key=len, reverse=True)
+    if not terms:
+        return None
+    # The whole word from the match on: "Steuer" marks "Steuer", not the stem "Steu".
+    alternatives = "|".join(variant_pattern(term) for term in terms)
+    return re.compile(f"(?:{alternatives})\\w*", re.IGNORECASE)
+
+
+def mark(text: str, query: str) -> SafeString:
+    """`text` escaped, with every occurrence of a query word in <mark> (titles of hits)."""
+    pattern = query_pattern(query)
+    marked = pattern.sub(lambda m: f"{START}{m.group(0)}{STOP}", text) if pattern else text
+    html = escape(marked).replace(START, "<mark>").replace(STOP, "</mark>")
+    return mark_safe(nh3.clean(html, tags={"mark"}, attributes={}))  # escaped, then cleaned
 
 
 def words(query: str) -> list[str]:
@@ -33,10 +71,9 @@ def stem(word: str) -> str:
 def fallback_headline(text: str, query: str) -> str:
     """Cut `text` around the first occurrence of a query word and mark every occurrence."""
     text = plain(text)
-    terms = [stem(word) for word in words(query)]
-    if not terms:
+    pattern = query_pattern(query)
+    if pattern is None:
         return text[:SNIPPET_CHARS]
-    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
     first = pattern.search(text)
     start = max(0, (first.start() if first else 0) - SNIPPET_CHARS // 3)
     cut = text[start : start + SNIPPET_CHARS]

@@ -17,6 +17,7 @@ from requests_app.models.motions import (
     MotionQuerySet,
     Question,
     ReferenceCounter,
+    faction_colleagues,
     user_departments,
     user_factions,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "MotionQuerySet",
     "Question",
     "ReferenceCounter",
+    "faction_colleagues",
     "user_departments",
     "user_factions",
 ]

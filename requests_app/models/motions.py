@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import AgendaItem, CoreModel, CoreQuerySet, Meeting, Organization, Person
-from portal.roles import COUNCIL_OFFICE
+from portal.roles import COUNCIL_MEMBER, COUNCIL_OFFICE
 from portal.validators import MAX_TEXT_LENGTH, TEXT_VALIDATORS, validate_single_line
 
 SLUG_RE = re.compile(r"^(?P<kind>ra|ia|ba)-(?P<number>\d{1,4})-(?P<year>\d{4})$")
@@ -95,6 +95,10 @@ class MotionQuerySet(CoreQuerySet):
         """Submitted or registered: the answer is still to come (the home page's open motions)."""
         return self.filter(status__in=[Motion.Status.SUBMITTED, Motion.Status.REGISTERED])
 
+    def answer_may_come(self):
+        """Not rejected or withdrawn: an answer (or its correction) may still be published."""
+        return self.exclude(status__in=[Motion.Status.REJECTED, Motion.Status.WITHDRAWN])
+
     def answered(self):
         """Answered motions with both their registration and answer times (answer statistics)."""
         return self.filter(
@@ -159,6 +163,17 @@ def user_factions(user):
     if not user.is_authenticated:
         return Organization.objects.none()
     return user.organizations.filter(kind=Organization.Kind.FACTION, deleted=False)
+
+
+def faction_colleagues(faction):
+    """The persons who may co-submit a motion of `faction` (or of any of a queryset of
+    factions): the council members among its accounts."""
+    factions = faction if isinstance(faction, models.QuerySet) else [faction]
+    return Person.objects.filter(
+        user__organizations__in=factions,
+        user__groups__name=COUNCIL_MEMBER,
+        user__is_active=True,
+    ).distinct()
 
 
 def user_departments(user):
@@ -272,6 +287,22 @@ class Motion(CoreModel):
     votes_yes = models.PositiveIntegerField(_("Ja-Stimmen"), null=True, blank=True)
     votes_no = models.PositiveIntegerField(_("Nein-Stimmen"), null=True, blank=True)
     votes_abstain = models.PositiveIntegerField(_("Enthaltungen"), null=True, blank=True)
+    # The motion as a document (Drucksache): a PDF rendered by a task (requests_app/motion_pdf.py)
+    # from the submitted text; `document_source` is the hash of what it was rendered from, so a
+    # new rendering happens only when that changes (resubmission, registration's reference).
+    document_file = models.FileField(_("Drucksache (PDF)"), upload_to="drucksachen/", blank=True)
+    document_sha256 = models.CharField(_("SHA-256 der Drucksache"), max_length=64, blank=True)
+    document_sha512 = models.CharField(_("SHA-512 der Drucksache"), max_length=128, blank=True)
+    document_size = models.PositiveIntegerField(
+        _("Größe der Drucksache in Bytes"), null=True, blank=True
+    )
+    document_text = models.TextField(_("Text der Drucksache"), blank=True, editable=False)
+    document_source = models.CharField(
+        _("Prüfsumme der Vorlage der Drucksache"), max_length=64, blank=True, editable=False
+    )
+    document_created = models.DateTimeField(
+        _("Drucksache erstellt am"), null=True, blank=True, editable=False
+    )
     # Lost-update protection: every service that changes the motion increments it.
     version = models.PositiveIntegerField(_("Version"), default=1, editable=False)
     created_by = models.ForeignKey(
@@ -358,6 +389,21 @@ class Motion(CoreModel):
         if self.reference:
             return f"{self.kind.lower()}-{self.number:03d}-{self.year}"
         return f"{INTAKE_PREFIX}{self.pk}"
+
+    @property
+    def is_request(self) -> bool:
+        """A Ratsanfrage or Informationsanfrage asks ("Anfrage"); a Beschlussantrag moves."""
+        return self.kind != self.Kind.BA
+
+    @property
+    def kind_noun(self) -> str:
+        """The word for this motion in headings, buttons and messages: Anfrage or Antrag."""
+        return _("Anfrage") if self.is_request else _("Antrag")
+
+    def by_kind(self, motion_text, request_text):
+        """`request_text` for an Anfrage, `motion_text` for an Antrag (whole sentences, so the
+        grammar fits: "Die Anfrage wurde …" / "Der Antrag wurde …")."""
+        return request_text if self.is_request else motion_text
 
     @property
     def is_editable(self) -> bool:

@@ -157,6 +157,8 @@ class AnswerReport(CoreModel):
     pdf_sha512 = models.CharField(_("SHA-512 der PDF-Datei"), max_length=128, blank=True)
     pdf_size = models.PositiveIntegerField(_("Größe der PDF-Datei in Bytes"), null=True, blank=True)
     pdf_error = models.TextField(_("Fehler bei der PDF-Erstellung"), blank=True)
+    # The PDF's text, extracted when it is stored (OParl File.text).
+    pdf_text = models.TextField(_("Text der PDF-Datei"), blank=True, editable=False)
     # The rendering task's claim (requests_app/tasks.py): the token of the task run that renders
     # now and until when its claim holds; a claim past that time belongs to a dead worker.
     pdf_claim = models.CharField(
@@ -170,6 +172,14 @@ class AnswerReport(CoreModel):
     )
     # Lost-update protection, as for motions: every change increments it.
     version = models.PositiveIntegerField(_("Version"), default=1, editable=False)
+    # PDF documents answered with the report (e.g. a letter of the Polizeidirektion): public
+    # with it, listed as Anlagen, OParl auxiliaryFile of its Paper. Only a draft changes them.
+    documents = models.ManyToManyField(
+        "portal.Attachment",
+        verbose_name=_("Dokumente"),
+        related_name="answer_reports",
+        blank=True,
+    )
 
     objects = AnswerReportManager()
     all_objects = AnswerReportQuerySet.as_manager()

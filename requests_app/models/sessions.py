@@ -124,6 +124,7 @@ class MeetingEvent(models.Model):
         RESULT_RECORDED = "result_recorded", _("Ergebnis erfasst")
         MINUTES_SAVED = "minutes_saved", _("Niederschrift gespeichert")
         MINUTES_PUBLISHED = "minutes_published", _("Niederschrift veröffentlicht")
+        ATTACHMENTS_CHANGED = "attachments_changed", _("Anlagen geändert")
 
     meeting = models.ForeignKey(
         Meeting, verbose_name=_("Sitzung"), on_delete=models.CASCADE, related_name="events"

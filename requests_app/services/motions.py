@@ -8,6 +8,7 @@ do what in which state, records one `MotionEvent` and queues its e-mails for aft
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -17,8 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal import concurrency, formats, pagecache
-from portal.models import Meeting, Organization, User
-from requests_app import access, deadlines, mails
+from portal.models import Meeting, Organization, Person, User
+from requests_app import access, alerts, deadlines, mails, tasks
 from requests_app.models import (
     AnswerReport,
     DeadlineReminder,
@@ -26,6 +27,7 @@ from requests_app.models import (
     MotionEvent,
     Question,
     ReferenceCounter,
+    faction_colleagues,
 )
 
 Status = Motion.Status
@@ -51,15 +53,16 @@ def motion_create(
     text: str = "",
     reasoning: str = "",
     questions: Iterable[str] = (),
+    co_submitters: Iterable[Person] = (),
 ) -> Motion:
-    """Start a draft for one of the user's factions."""
+    """Start a draft for one of the user's factions; `co_submitters` are council members of
+    the faction who submit it with the user."""
     access.check_motion_create(user=user, faction=faction)
     motion = Motion(faction=faction, kind=kind, title=title.strip(), text=text, reasoning=reasoning)
     motion.created_by = user
     motion.full_clean()
     motion.save()
-    if user.person_id:
-        motion.submitters.add(user.person_id)
+    _set_submitters(motion, author=user, co_submitters=co_submitters)
     _replace_questions(motion, questions)
     MotionEvent.objects.record(
         motion=motion, user=user, action=Action.CREATED, to_status=Status.DRAFT
@@ -79,8 +82,10 @@ def motion_update(
     text: str = "",
     reasoning: str = "",
     questions: Iterable[str] = (),
+    co_submitters: Iterable[Person] | None = None,
 ) -> Motion:
-    """Save the faction's changes to a draft, unless someone else saved it since `version`."""
+    """Save the faction's changes to a draft, unless someone else saved it since `version`
+    (`co_submitters` None keeps them)."""
     current = _lock(motion)
     access.check_motion("edit", motion=current, user=user)
     concurrency.check(current, version)
@@ -88,6 +93,8 @@ def motion_update(
     current.text, current.reasoning = text, reasoning
     current.full_clean()
     concurrency.bump(current, "kind", "title", "text", "reasoning")
+    if co_submitters is not None:
+        _set_submitters(current, author=current.created_by or user, co_submitters=co_submitters)
     _replace_questions(current, questions)
     MotionEvent.objects.record(
         motion=current,
@@ -97,6 +104,23 @@ def motion_update(
         to_status=current.status,
     )
     return current
+
+
+def _set_submitters(motion: Motion, *, author: User, co_submitters: Iterable[Person]) -> None:
+    """The author's person and the co-submitters, each a council member of the faction."""
+    chosen = {person.pk: person for person in co_submitters}
+    allowed = set(
+        faction_colleagues(motion.faction).filter(pk__in=chosen).values_list("pk", flat=True)
+    )
+    if strangers := [str(person) for pk, person in chosen.items() if pk not in allowed]:
+        raise ValidationError(
+            _("Nur Ratsmitglieder der Fraktion können mit einreichen, nicht: %(names)s.")
+            % {"names": ", ".join(strangers)}
+        )
+    persons = set(chosen)
+    if author.person_id:
+        persons.add(author.person_id)
+    motion.submitters.set(persons)
 
 
 def _replace_questions(motion: Motion, questions: Iterable[str]) -> None:
@@ -127,9 +151,23 @@ def motion_submit(*, motion: Motion, user: User) -> Motion:
         )
     if user.person_id:
         motion.submitters.add(user.person_id)
-    return _transition(
+    motion = _transition(
         motion, user, Action.SUBMITTED, Status.SUBMITTED, submitted_at=timezone.now()
     )
+    alerts.notify_motion_submitted(motion_pk=motion.pk)  # topic alerts, after the commit
+    return motion
+
+
+@pagecache.private_writes()  # a draft was never public
+@transaction.atomic
+def motion_delete_draft(*, motion: Motion, user: User) -> None:
+    """Delete a draft that was never submitted, with its questions and events (nothing of it
+    was ever public, so nothing has to stay; a submitted motion is withdrawn instead)."""
+    motion = _lock(motion)
+    access.check_motion("delete", motion=motion, user=user)
+    if motion.events.filter(action=Action.SUBMITTED).exists() or motion.reports.exists():
+        raise ValidationError(_("Ein eingereichter Antrag wird zurückgezogen, nicht gelöscht."))
+    Motion.all_objects.filter(pk=motion.pk).delete()
 
 
 @transaction.atomic
@@ -155,7 +193,7 @@ def motion_reject(*, motion: Motion, user: User, reason: str) -> Motion:
     """Reject a submitted motion as inadmissible; the reason is shown publicly."""
     motion = _lock(motion)
     access.check_motion("reject", motion=motion, user=user)
-    reason = _required_reason(reason)
+    reason = _required_reason(strip_rejection_prefix(reason))
     return _transition(motion, user, Action.REJECTED, Status.REJECTED, comment=reason)
 
 
@@ -333,6 +371,20 @@ def motion_mark_answered(*, motion: Motion, user: User | None) -> Motion:
     return _transition(motion, user, Action.ANSWERED, Status.ANSWERED, answered_at=timezone.now())
 
 
+# The page says "Als unzulässig zurückgewiesen" itself; a reason starting the same way would
+# read twice ("Zurückgewiesen als unzulässig: Unzulässig: …").
+_REJECTION_PREFIX = re.compile(
+    r"^\s*(?:als\s+)?(?:unzulässig|zurückgewiesen)(?:\s+(?:zurückgewiesen|als\s+unzulässig))?"
+    r"\s*[:.,–-]\s*",
+    re.IGNORECASE,
+)
+
+
+def strip_rejection_prefix(reason: str) -> str:
+    """The reason without a leading "Unzulässig:" (or "Als unzulässig zurückgewiesen:")."""
+    return _REJECTION_PREFIX.sub("", reason or "", count=1)
+
+
 def _required_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
@@ -367,6 +419,7 @@ def _transition(
         expected_date=expected_date,
     )
     mails.motion_changed(motion=motion, event=event)
+    tasks.motion_document_after_commit(motion)  # the Drucksache PDF, when what it shows changed
     return motion
 
 

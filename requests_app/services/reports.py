@@ -358,7 +358,7 @@ def report_pdf_retry(*, report: AnswerReport, user: User) -> AnswerReport:
 @pagecache.private_writes()  # drafts and work in progress: nothing public
 @transaction.atomic
 def report_start_correction(*, report: AnswerReport, user: User) -> AnswerReport:
-    """A correction: a new draft edition with the old one's texts and exhibits."""
+    """A correction: a new draft edition with the old one's texts, exhibits and documents."""
     report = _lock(report)
     access.check_report("correct", report=report, user=user)
     if AnswerReport.objects.filter(supersedes=report).exists():
@@ -385,6 +385,7 @@ def report_start_correction(*, report: AnswerReport, user: User) -> AnswerReport
             exhibit._state.adding = True
             exhibit.save()
             exhibit.districts.set(districts)
+    correction.documents.set(report.documents.all())  # shared files: removing one keeps it
     MotionEvent.objects.record(
         report=correction,
         user=user,

@@ -242,6 +242,7 @@ def meeting_invite(*, meeting: Meeting, user: User, version: str | None) -> Meet
             if current.public
             else "",
         },
+        attachments=[mails.invitation_calendar(current, items)],
     )
     _record(
         current,

@@ -14,11 +14,14 @@ from requests_app import alerts
 from requests_app.forms import SubscribeForm
 from requests_app.models import Motion
 
+NARROWINGS = ("faction", "department", "district", "keyword")
+
 
 def _motion_from_slug(slug: str) -> Motion | None:
-    """The published motion a subscribe link names, or None (unknown or not public)."""
+    """The published motion a subscribe link names, or None (unknown or not public, or
+    rejected or withdrawn: no answer will come)."""
     try:
-        return Motion.objects.published().get_by_slug(slug)
+        return Motion.objects.published().answer_may_come().get_by_slug(slug)
     except Motion.DoesNotExist:
         return None
 
@@ -28,16 +31,39 @@ def _motion_from_slug(slug: str) -> Motion | None:
 def alert_subscribe(request: HttpRequest) -> HttpResponse:
     slug = request.GET.get("antrag", "")
     motion = _motion_from_slug(slug) if slug else None
-    topics = [(alerts.REPORTS, _("jeder neuen Antwort der Verwaltung"))]
+    topics = [
+        (alerts.REPORTS, _("neuen Antworten der Verwaltung")),
+        (alerts.MOTIONS, _("neu eingereichten Anträgen und Anfragen")),
+    ]
     if motion is not None:
         label = _("der Antwort auf %(motion)s") % {"motion": motion}
         topics.insert(0, (alerts.motion_topic(motion.pk), label))
-    form = SubscribeForm(request.POST or None, topics=topics)
+    # Links from faction pages and the motion list preselect a narrowing (?faction=<pk>).
+    initial = {name: request.GET[name] for name in NARROWINGS if request.GET.get(name)}
+    if initial and motion is None:
+        initial["topic"] = alerts.MOTIONS
+    form = SubscribeForm(request.POST or None, topics=topics, initial=initial)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        one_motion = data["topic"] not in (alerts.REPORTS, alerts.MOTIONS)
+        scope = alerts.Scope.MOTIONS if data["topic"] == alerts.MOTIONS else alerts.Scope.ANSWERS
+        topic = alerts.Topic(
+            scope=scope,
+            faction=data["faction"],
+            department=data["department"],
+            district=data["district"],
+            keyword=data["keyword"],
+        )
+        narrowed = any(data[name] for name in NARROWINGS)
         try:
+            if one_motion and narrowed:
+                raise ValidationError(
+                    _("Die Antwort auf einen Antrag lässt sich nicht weiter einschränken.")
+                )
             alerts.alert_subscribe(
-                email=form.cleaned_data["email"],
-                motion=None if form.cleaned_data["topic"] == alerts.REPORTS else motion,
+                email=data["email"],
+                motion=motion if one_motion else None,
+                topic=None if one_motion else topic,
                 client=throttle.client_address(request),
             )
         except ValidationError as error:

@@ -10,15 +10,24 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal import markdown, pagecache
-from portal.concurrency import version_of
+from portal.concurrency import (
+    STALE_OVERWRITE_MESSAGE,
+    StaleEdit,
+    is_stale,
+    stale_edit,
+    version_for_save,
+    version_of,
+)
 from requests_app import access
 from requests_app.forms import (
     ChangeLeadForm,
+    DeleteDraftForm,
     ExtendDeadlineForm,
     InterimReplyForm,
     MotionFilterForm,
@@ -26,6 +35,7 @@ from requests_app.forms import (
     QuestionFormSet,
     ReasonForm,
     RegisterForm,
+    SubmitForm,
     TreatmentForm,
     WithdrawForm,
     questions_from,
@@ -39,75 +49,117 @@ QUESTIONS_PREFIX = "fragen"
 
 @dataclass(frozen=True)
 class Step:
-    """A workflow action of the detail page: its form, service, labels and success message."""
+    """A workflow action of the detail page: its form, service, labels and success message.
+
+    Texts are pairs where the word depends on the kind: (for an Antrag, for an Anfrage)."""
 
     form: type[forms.Form] | None
     service: Callable
-    success: Promise
-    heading: Promise | str = ""
-    button: Promise | str = ""
+    success: tuple[Promise, Promise]
+    heading: tuple[Promise, Promise] = ("", "")
+    button: tuple[Promise, Promise] = ("", "")
     primary: bool = False  # the usual next step: the prominent button
+
+    def texts(self, motion: Motion) -> dict:
+        return {
+            "success": motion.by_kind(*self.success),
+            "heading": motion.by_kind(*self.heading),
+            "button": motion.by_kind(*self.button),
+        }
+
+
+def _same(text: Promise) -> tuple[Promise, Promise]:
+    return (text, text)
 
 
 # The detail page shows the forms in this order, the usual next step first.
 ACTIONS = {
-    "submit": Step(None, services.motion_submit, gettext_lazy("Der Antrag wurde eingereicht.")),
+    "submit": Step(
+        SubmitForm,
+        services.motion_submit,
+        (
+            gettext_lazy("Der Antrag wurde eingereicht. Er ist jetzt öffentlich."),
+            gettext_lazy("Die Anfrage wurde eingereicht. Sie ist jetzt öffentlich."),
+        ),
+        (gettext_lazy("Antrag einreichen"), gettext_lazy("Anfrage einreichen")),
+        (gettext_lazy("Antrag einreichen"), gettext_lazy("Anfrage einreichen")),
+        primary=True,
+    ),
     "register": Step(
         RegisterForm,
         services.motion_register,
-        gettext_lazy("Der Antrag wurde registriert."),
-        gettext_lazy("Registrieren"),
-        gettext_lazy("Registrieren"),
+        (
+            gettext_lazy("Der Antrag wurde registriert."),
+            gettext_lazy("Die Anfrage wurde registriert."),
+        ),
+        _same(gettext_lazy("Registrieren")),
+        _same(gettext_lazy("Registrieren")),
         primary=True,
     ),
     "return": Step(
         ReasonForm,
         services.motion_return,
-        gettext_lazy("Der Antrag wurde zurückgegeben."),
-        gettext_lazy("An die Fraktion zurückgeben"),
-        gettext_lazy("Zurückgeben"),
+        (
+            gettext_lazy("Der Antrag wurde zurückgegeben."),
+            gettext_lazy("Die Anfrage wurde zurückgegeben."),
+        ),
+        _same(gettext_lazy("An die Fraktion zurückgeben")),
+        _same(gettext_lazy("Zurückgeben")),
     ),
     "reject": Step(
         ReasonForm,
         services.motion_reject,
-        gettext_lazy("Der Antrag wurde zurückgewiesen."),
-        gettext_lazy("Als unzulässig zurückweisen"),
-        gettext_lazy("Zurückweisen"),
+        (
+            gettext_lazy("Der Antrag wurde zurückgewiesen."),
+            gettext_lazy("Die Anfrage wurde zurückgewiesen."),
+        ),
+        _same(gettext_lazy("Als unzulässig zurückweisen")),
+        _same(gettext_lazy("Zurückweisen")),
     ),
     "treat": Step(
         TreatmentForm,
         services.motion_record_treatment,
-        gettext_lazy("Die Behandlung wurde erfasst."),
-        gettext_lazy("Behandlung im Stadtrat erfassen"),
-        gettext_lazy("Behandlung speichern"),
+        _same(gettext_lazy("Die Behandlung wurde erfasst.")),
+        _same(gettext_lazy("Behandlung im Stadtrat erfassen")),
+        _same(gettext_lazy("Behandlung speichern")),
     ),
     "interim": Step(
         InterimReplyForm,
         services.motion_interim_reply,
-        gettext_lazy("Die Zwischennachricht ist veröffentlicht."),
-        gettext_lazy("Zwischennachricht geben"),
-        gettext_lazy("Zwischennachricht veröffentlichen"),
+        _same(gettext_lazy("Die Zwischennachricht ist veröffentlicht.")),
+        _same(gettext_lazy("Zwischennachricht geben")),
+        _same(gettext_lazy("Zwischennachricht veröffentlichen")),
     ),
     "extend": Step(
         ExtendDeadlineForm,
         services.motion_extend_deadline,
-        gettext_lazy("Die Frist wurde verlängert."),
-        gettext_lazy("Frist verlängern"),
-        gettext_lazy("Frist verlängern"),
+        _same(gettext_lazy("Die Frist wurde verlängert.")),
+        _same(gettext_lazy("Frist verlängern")),
+        _same(gettext_lazy("Frist verlängern")),
     ),
     "change_lead": Step(
         ChangeLeadForm,
         services.motion_change_lead,
-        gettext_lazy("Die Federführung wurde geändert."),
-        gettext_lazy("Federführung ändern"),
-        gettext_lazy("Federführung ändern"),
+        _same(gettext_lazy("Die Federführung wurde geändert.")),
+        _same(gettext_lazy("Federführung ändern")),
+        _same(gettext_lazy("Federführung ändern")),
     ),
     "withdraw": Step(
         WithdrawForm,
         services.motion_withdraw,
-        gettext_lazy("Der Antrag wurde zurückgezogen."),
-        gettext_lazy("Antrag zurückziehen"),
-        gettext_lazy("Zurückziehen"),
+        (
+            gettext_lazy("Der Antrag wurde zurückgezogen."),
+            gettext_lazy("Die Anfrage wurde zurückgezogen."),
+        ),
+        (gettext_lazy("Antrag zurückziehen"), gettext_lazy("Anfrage zurückziehen")),
+        _same(gettext_lazy("Zurückziehen")),
+    ),
+    "delete": Step(
+        DeleteDraftForm,
+        services.motion_delete_draft,
+        _same(gettext_lazy("Der Entwurf wurde gelöscht.")),
+        _same(gettext_lazy("Entwurf löschen")),
+        _same(gettext_lazy("Entwurf löschen")),
     ),
 }
 
@@ -160,11 +212,13 @@ def motion_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if slug != motion.public_slug:  # registered since the link was made: the reference URL
         return redirect(motion)
     events = list(motion.events.public())
+    rejection = next((e for e in events if e.action == MotionEvent.Action.REJECTED), None)
     context = {
         "motion": motion,
         "questions": list(motion.questions.all()),
         "events": events,
-        "rejection": next((e for e in events if e.action == MotionEvent.Action.REJECTED), None),
+        "rejection": rejection,
+        "rejection_reason": services.strip_rejection_prefix(rejection.comment) if rejection else "",
         "interim": next(
             (e for e in reversed(events) if e.action == MotionEvent.Action.INTERIM_REPLY), None
         ),
@@ -188,20 +242,24 @@ def _workspace_page(request, motion: Motion, bound=None, status: int = 200) -> H
         {
             "name": name,
             "form": (bound or {}).get(name) or _action_form(name, motion, None),
-            "heading": step.heading,
-            "button": step.button,
             "primary": step.primary,
+            **step.texts(motion),
         }
         for name, step in ACTIONS.items()
         if name in actions and step.form is not None
     ]
+    events = list(access.events_for(request.user, motion))
+    returned = next((e for e in reversed(events) if e.action == MotionEvent.Action.RETURNED), None)
     context = {
         "motion": motion,
         "actions": actions,
         "steps": steps,
         "questions": list(motion.questions.all()),
-        "events": list(access.events_for(request.user, motion)),
+        "events": events,
+        # the office's reason, shown to the faction above everything while it is theirs again
+        "returned": returned if motion.status == Motion.Status.RETURNED else None,
         "submitters": list(motion.submitters.all()),
+        "has_form_errors": bool(bound),
         **_report_context(request.user, motion),
     }
     return render(request, "requests_app/workspace_motion.html", context, status=status)
@@ -219,7 +277,14 @@ def _action_form(action: str, motion: Motion, data):
     form_class = ACTIONS[action].form
     if form_class is None:
         return None
-    with_motion = (RegisterForm, TreatmentForm, ExtendDeadlineForm, ChangeLeadForm)
+    with_motion = (
+        RegisterForm,
+        TreatmentForm,
+        ExtendDeadlineForm,
+        ChangeLeadForm,
+        SubmitForm,
+        DeleteDraftForm,
+    )
     kwargs = {"motion": motion} if form_class in with_motion else {}
     return form_class(data, prefix=action, **kwargs)
 
@@ -233,12 +298,16 @@ def motion_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if form is not None and not form.is_valid():
         return _workspace_page(request, motion, bound={action: form}, status=400)
     step = ACTIONS[action]
+    data = dict(form.cleaned_data) if form else {}
+    data.pop("confirm", None)  # the confirmation only guards the form
     try:
-        step.service(motion=motion, user=request.user, **(form.cleaned_data if form else {}))
+        step.service(motion=motion, user=request.user, **data)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, step.success)
+        messages.success(request, step.texts(motion)["success"])
+        if action == "delete":
+            return redirect("ratsportal:workspace")
     return redirect(motion.get_workspace_url())
 
 
@@ -254,65 +323,125 @@ def motion_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _motion_form_page(request: HttpRequest, motion: Motion | None) -> HttpResponse:
-    user, preview = request.user, None
+    user, preview, stale = request.user, None, None
+    show_errors = request.method == "POST"
     if request.method == "POST":
         form = MotionForm(request.POST, user=user, motion=motion)
         formset = QuestionFormSet(request.POST, prefix=QUESTIONS_PREFIX)
         if "add_question" in request.POST:  # works without JavaScript: one more empty row
-            data = request.POST.copy()
-            data[f"{QUESTIONS_PREFIX}-TOTAL_FORMS"] = formset.total_form_count() + 1
-            formset = QuestionFormSet(data, prefix=QUESTIONS_PREFIX)
+            show_errors = False  # not a save: no error summary yet
+            form, formset = _one_more_question(request, motion, form, formset)
         elif markdown.wants_preview(request):
             if form.is_valid():
-                preview = _preview(form)
+                preview = _preview(form, formset)
         elif form.is_valid() and formset.is_valid():
-            saved = _save_motion(form, formset, user=user, motion=motion)
-            if saved is not None:
+            saved = _save_motion(form, formset, user=user, motion=motion, post=request.POST)
+            if isinstance(saved, Motion):
                 messages.success(request, _("Der Entwurf wurde gespeichert."))
                 return redirect(saved.get_workspace_url())
+            stale = saved
     else:
         form = MotionForm(user=user, motion=motion, initial=_initial(motion))
         questions = [{"text": q.text} for q in motion.questions.all()] if motion else []
         formset = QuestionFormSet(initial=questions or [{}], prefix=QUESTIONS_PREFIX)
+    has_errors = show_errors and (bool(form.errors) or formset.total_error_count() > 0)
     context = {
         "form": form,
         "formset": formset,
+        "error_formset": formset if show_errors else None,
         "motion": motion,
         "preview": preview,
+        "preview_title": form.cleaned_data.get("title") if preview is not None else "",
+        "stale": stale,
+        "has_form_errors": has_errors,
         "has_faction": motion is not None or form.fields["faction"].queryset.exists(),
     }
     return render(request, "requests_app/motion_form.html", context)
 
 
-def _preview(form: MotionForm) -> list[markdown.PreviewPart]:
+def _one_more_question(request: HttpRequest, motion: Motion | None, form, formset):
+    """The form as it was sent, unvalidated, with one more question row that has the focus
+    (the keyboard lands on the new field, not at the top of the page)."""
+    initial = {name: request.POST.get(name) for name in form.fields}
+    form = MotionForm(user=request.user, motion=motion, initial=initial)
+    data = request.POST.copy()
+    data[f"{QUESTIONS_PREFIX}-TOTAL_FORMS"] = formset.total_form_count() + 1
+    formset = QuestionFormSet(data, prefix=QUESTIONS_PREFIX)
+    if formset.forms:  # none when the management data was garbled
+        formset.forms[-1].fields["text"].widget.attrs["autofocus"] = True
+    return form, formset
+
+
+def _preview(form: MotionForm, formset) -> list[markdown.PreviewPart]:
+    """What the public page will show, in its order: text, the numbered questions, reasoning."""
     data = form.cleaned_data
-    return markdown.preview(
-        [(_("Antragstext"), data["text"]), (_("Begründung"), data["reasoning"])]
-    )
+    questions = questions_from(formset) if formset.is_valid() else []
+    parts = markdown.preview([(_("Antragstext"), data["text"])])
+    if questions:
+        items = format_html_join(
+            "", "<li>{}</li>", ((markdown.render_markdown(text),) for text in questions)
+        )
+        parts.append(
+            markdown.PreviewPart(
+                _("Fragen"), format_html('<ol class="motion-questions">{}</ol>', items)
+            )
+        )
+    return parts + markdown.preview([(_("Begründung"), data["reasoning"])])
 
 
 def _initial(motion: Motion | None) -> dict:
     if motion is None:
         return {"kind": Motion.Kind.RA}
     fields = ("kind", "title", "text", "reasoning")
-    return {name: getattr(motion, name) for name in fields} | {"version": version_of(motion)}
+    author = motion.created_by.person_id if motion.created_by_id else None
+    co_submitters = [p.pk for p in motion.submitters.all() if p.pk != author]
+    return {name: getattr(motion, name) for name in fields} | {
+        "version": version_of(motion),
+        "co_submitters": co_submitters,
+    }
 
 
-def _save_motion(form, formset, *, user, motion: Motion | None) -> Motion | None:
+def _save_motion(form, formset, *, user, motion: Motion | None, post) -> Motion | StaleEdit | None:
+    """The saved motion; or, when someone else saved it meanwhile, what they changed; or None
+    with the refusal added to the form."""
     data = form.cleaned_data
     fields = {name: data[name] for name in ("kind", "title", "text", "reasoning")}
+    co_submitters = data.get("co_submitters")  # None: nobody to choose, keep them
     try:
         if motion is None:
             return services.motion_create(
-                user=user, faction=data["faction"], questions=questions_from(formset), **fields
+                user=user,
+                faction=data["faction"],
+                questions=questions_from(formset),
+                co_submitters=co_submitters or (),
+                **fields,
             )
         return services.motion_update(
             motion=motion,
             user=user,
-            version=data["version"],
+            version=version_for_save(data["version"], post),
             questions=questions_from(formset),
+            co_submitters=co_submitters,
             **fields,
         )
     except ValidationError as error:
+        if motion is not None and is_stale(error):
+            form.add_error(None, ValidationError(STALE_OVERWRITE_MESSAGE, code="stale"))
+            return _stale_motion(motion, fields, questions_from(formset))
         form.add_error(None, error)
         return None
+
+
+def _stale_motion(motion: Motion, yours: dict, questions: list[str]) -> StaleEdit:
+    current = Motion.objects.get(pk=motion.pk)
+    theirs = [q.text for q in current.questions.all()]
+    return stale_edit(
+        current,
+        [
+            (_("Art"), current.get_kind_display(), dict(Motion.Kind.choices).get(yours["kind"])),
+            (_("Titel"), current.title, yours["title"]),
+            (_("Antragstext"), current.text, yours["text"]),
+            (_("Begründung"), current.reasoning, yours["reasoning"]),
+            (_("Fragen"), theirs, questions),
+        ],
+    )

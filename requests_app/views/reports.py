@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_cache_control
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal import markdown, pagecache
-from portal.concurrency import version_of
+from portal.concurrency import (
+    STALE_OVERWRITE_MESSAGE,
+    StaleEdit,
+    is_stale,
+    stale_edit,
+    version_for_save,
+    version_of,
+)
+from portal.pdf import stored_pdf_response
 from requests_app import access, citations, snapshots
 from requests_app.forms import ExhibitForm, ReportForm, ReviewCommentForm
 from requests_app.models import AnswerReport, Exhibit
@@ -75,7 +79,12 @@ def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
     correction = getattr(report, "superseded_by", None)
     if correction is not None and not correction.is_published:
         correction = None
-    context = {"report": report, "motion": report.motion, "correction": correction}
+    context = {
+        "report": report,
+        "motion": report.motion,
+        "correction": correction,
+        "body_html": snapshots.published_body(report, request.LANGUAGE_CODE),
+    }
     return render(request, "requests_app/report_detail.html", context)
 
 
@@ -96,23 +105,9 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     pdf_status, pdf_name, pdf_sha256, pdf_size = found
     if pdf_status != AnswerReport.PdfStatus.DONE or not pdf_name:
         raise Http404(_("Das PDF wird gerade erstellt. Bitte versuchen Sie es später noch einmal."))
-    etag = f'"{pdf_sha256}"'
-    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-    elif pdf_size is not None and pdf_size <= settings.PAGE_CACHE_MAX_FILE_BYTES:
-        # Small enough to keep whole: a plain response, which the page cache can hold.
-        with default_storage.open(pdf_name, "rb") as pdf:
-            response = HttpResponse(pdf.read(), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(False, f"{slug}.pdf")
-    else:
-        response = FileResponse(
-            default_storage.open(pdf_name, "rb"),
-            content_type="application/pdf",
-            filename=f"{slug}.pdf",
-        )
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=3600)
-    return response
+    return stored_pdf_response(
+        request, path=pdf_name, sha256=pdf_sha256, size=pdf_size, filename=f"{slug}.pdf"
+    )
 
 
 # --- work area ---------------------------------------------------------------------------------
@@ -141,10 +136,14 @@ def _workspace_page(request, report: AnswerReport, comment_form=None, status=200
         .prefetch_related("exhibits")
         .order_by("question__number")
     )
+    actions = access.report_actions(report=report, user=request.user)
+    if report.has_pdf:  # nothing to retry: no button, and no "Aktionen" heading over nothing
+        actions.discard("retry_pdf")
     context = {
         "report": report,
         "motion": report.motion,
-        "actions": access.report_actions(report=report, user=request.user),
+        "actions": actions,
+        "has_form_errors": comment_form is not None and bool(comment_form.errors),
         "answers": answers,
         "body_html": snapshots.body_html(report),
         "comment_form": comment_form or ReviewCommentForm(prefix="return", answers=answers),
@@ -191,21 +190,30 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ReportForm(request.POST, answers=answers)
     else:
         form = ReportForm(initial=_report_initial(report, answers), answers=answers)
-    preview = None
+    preview, stale = None, None
     if request.method == "POST" and form.is_valid():
         if markdown.wants_preview(request):
             # Cited figures appear as the report will show them (requests_app/citations.py).
             preview = markdown.preview(
-                (field.label, citations.resolve(form.cleaned_data[field.name]))
-                for _q, field, _note in form.answer_fields()
+                [(_("Zusammenfassung"), citations.resolve(form.cleaned_data["summary"]))]
+                + [
+                    (field.label, citations.resolve(form.cleaned_data[field.name]))
+                    for _q, field, _note in form.answer_fields()
+                ]
             )
-        elif _save_report(form, report, request.user):
-            messages.success(request, _("Der Bericht wurde gespeichert."))
-            return redirect(report.get_workspace_url())
+        else:
+            saved = _save_report(form, report, request.user, request.POST)
+            if saved is True:
+                messages.success(request, _("Der Bericht wurde gespeichert."))
+                return redirect(report.get_workspace_url())
+            stale = saved or None
     context = {
         "report": report,
         "form": form,
         "preview": preview,
+        "preview_title": form.cleaned_data.get("title", "") if preview is not None else "",
+        "stale": stale,
+        "has_form_errors": request.method == "POST" and bool(form.errors),
         "returned": snapshots.last_return(report),
     }
     return render(request, "requests_app/report_form.html", context)
@@ -217,14 +225,15 @@ def _report_initial(report: AnswerReport, answers) -> dict:
     return initial | {f"answer_{answer.pk}": answer.text for answer in answers}
 
 
-def _save_report(form: ReportForm, report: AnswerReport, user) -> bool:
-    """Save the form through the service; False (and a form error) when it refuses."""
+def _save_report(form: ReportForm, report: AnswerReport, user, post) -> bool | StaleEdit:
+    """Save the form through the service: True; False (and a form error) when it refuses; what
+    the other person changed when someone saved it meanwhile."""
     data = form.cleaned_data
     try:
         services.report_update(
             report=report,
             user=user,
-            version=data["version"],
+            version=version_for_save(data["version"], post),
             title=data["title"],
             summary=data["summary"],
             answers=form.answer_texts(),
@@ -232,9 +241,27 @@ def _save_report(form: ReportForm, report: AnswerReport, user) -> bool:
             signatory_function=data["signatory_function"],
         )
     except ValidationError as error:
+        if is_stale(error):
+            form.add_error(None, ValidationError(STALE_OVERWRITE_MESSAGE, code="stale"))
+            return _stale_report(report, form)
         form.add_error(None, error)
         return False
     return True
+
+
+def _stale_report(report: AnswerReport, form: ReportForm) -> StaleEdit:
+    current = AnswerReport.objects.get(pk=report.pk)
+    data = form.cleaned_data
+    saved = dict(current.answers.values_list("pk", "text"))
+    fields = [
+        (form.fields[name].label, getattr(current, name), data[name])
+        for name in ("title", "summary", "signatory_name", "signatory_function")
+    ]
+    fields += [
+        (field.label, saved.get(answer.pk, ""), data[field.name])
+        for answer, field in ((a, form[f"answer_{a.pk}"]) for a in form.answers)
+    ]
+    return stale_edit(current, fields)
 
 
 @require_http_methods(["GET", "POST"])
@@ -245,21 +272,44 @@ def exhibit_edit(request: HttpRequest, pk: int, exhibit_pk: int | None = None) -
         exhibit = get_object_or_404(
             Exhibit.objects.select_related("answer__question"), pk=exhibit_pk, answer__report=report
         )
+    stale = None
     if request.method == "POST":
         form = ExhibitForm(request.POST, report=report)
         if form.is_valid():
             data = dict(form.cleaned_data)
+            data["version"] = version_for_save(data["version"], request.POST)
             try:
                 services.exhibit_save(report=report, user=request.user, exhibit=exhibit, **data)
             except ValidationError as error:
-                form.add_error(None, error)
+                if is_stale(error):
+                    form.add_error(None, ValidationError(STALE_OVERWRITE_MESSAGE, code="stale"))
+                    stale = _stale_exhibit(report, exhibit, form)
+                else:
+                    form.add_error(None, error)
             else:
                 messages.success(request, _("Die Anlage wurde gespeichert."))
                 return redirect(report.get_workspace_url())
     else:
         form = ExhibitForm(initial=_exhibit_initial(request, report, exhibit), report=report)
-    context = {"report": report, "exhibit": exhibit, "form": form}
+    context = {"report": report, "exhibit": exhibit, "form": form, "stale": stale}
     return render(request, "requests_app/exhibit_form.html", context)
+
+
+def _stale_exhibit(report: AnswerReport, exhibit: Exhibit | None, form: ExhibitForm) -> StaleEdit:
+    """The exhibit as saved now beside the input (the report's version covers its exhibits)."""
+    current = AnswerReport.objects.get(pk=report.pk)
+    saved = Exhibit.objects.filter(pk=exhibit.pk).first() if exhibit else None
+    data = form.cleaned_data
+    names = ("kind", "indicator", "year_from", "year_to", "position", "caption")
+    fields = []
+    for name in names:
+        theirs = getattr(saved, name) if saved else ""
+        yours = data.get(name)
+        if name == "kind":
+            labels = dict(Exhibit.Kind.choices)
+            theirs, yours = labels.get(theirs, ""), labels.get(yours, "")
+        fields.append((form.fields[name].label, theirs, yours))
+    return stale_edit(current, fields)
 
 
 def _exhibit_initial(request, report: AnswerReport, exhibit: Exhibit | None) -> dict:

@@ -18,8 +18,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal.concurrency import rows_version, version_of
 from portal.models import AgendaItem, Meeting
+from prevention.forms import AttachmentChangeForm, AttachmentForm
+from prevention.views.council import attachment_response
 from requests_app import access
 from requests_app.models import Consultation, MeetingEvent
+from requests_app.services import session_files
 from requests_app.services import sessions as services
 from requests_app.session_forms import (
     AgendaItemForm,
@@ -271,3 +274,55 @@ def office_consultation(request: HttpRequest, pk: int) -> HttpResponse:
     context = {"consultation": consultation, "form": form, "meeting": consultation.meeting}
     status = 400 if request.method == "POST" else 200
     return render(request, "requests_app/sessions/office_consultation.html", context, status=status)
+
+
+# --- files of a session --------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def office_attachments(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    if request.method == "POST" and "aktion" in request.POST:
+        change = AttachmentChangeForm(request.POST)
+        try:
+            if not change.is_valid():
+                raise ValidationError(_("Unbekannte Aktion."))
+            session_files.session_attachment_change(
+                meeting=meeting,
+                user=request.user,
+                attachment_id=change.cleaned_data["anlage"],
+                action=change.cleaned_data["aktion"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Die Anlage wurde geändert."))
+        return redirect("sessions:office_attachments", pk=meeting.pk)
+    # A file alone leaves request.POST empty: bind on the method, not on the data.
+    posted = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = AttachmentForm(*posted)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session_files.session_attachment_add(
+                meeting=meeting,
+                user=request.user,
+                upload=form.cleaned_data["file"],
+                name=form.cleaned_data["name"],
+                public=form.cleaned_data["public"],
+            )
+        except ValidationError as error:
+            _refuse(form, error)
+        else:
+            messages.success(request, _("Die Anlage wurde hochgeladen."))
+            return redirect("sessions:office_attachments", pk=meeting.pk)
+    attachments = meeting.attachments.order_by("name", "pk")
+    context = {"form": form, "meeting": meeting, "attachments": attachments}
+    return render(request, "requests_app/sessions/office_attachments.html", context)
+
+
+@require_safe
+def office_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    meeting = _meeting(request, pk)
+    response = attachment_response(get_object_or_404(meeting.attachments.all(), pk=attachment_pk))
+    response["Cache-Control"] = "private, no-store"
+    return response

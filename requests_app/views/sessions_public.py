@@ -158,7 +158,11 @@ def _calendar(meetings, name: str, filename: str) -> HttpResponse:
     for item in items:
         agenda[item.meeting_id].append(f"{item.number} {item.title}".strip())
     body = meetings_calendar(
-        meetings, base_url=settings.PORTAL_BASE_URL.rstrip("/"), name=name, agenda=agenda
+        meetings,
+        base_url=settings.PORTAL_BASE_URL.rstrip("/"),
+        name=name,
+        agenda=agenda,
+        url_for=meeting_url,  # council sessions link their own page, KPR meetings theirs
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="{filename}"'

@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from portal.opendata import SafeWriter
+from portal.opendata import SafeWriter, csv_response
 from requests_app import statistics
 
 
@@ -27,9 +27,9 @@ def answer_statistics(request: HttpRequest) -> HttpResponse:
 @require_safe
 def answer_statistics_csv(request: HttpRequest) -> HttpResponse:
     rows, _totals = statistics.answer_statistics()
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="antwortstatistik.csv"'
-    writer = SafeWriter(response)
-    writer.writerow(statistics.CSV_HEADER)
-    writer.writerows(statistics.csv_rows(rows))
-    return response
+
+    def write(writer: SafeWriter) -> None:
+        writer.writerow(statistics.CSV_HEADER)
+        writer.writerows(statistics.csv_rows(rows))
+
+    return csv_response(request, "antwortstatistik.csv", write)

@@ -73,5 +73,5 @@ def test_language_switch_by_keyboard(page):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.locator("html").get_attribute("lang") == "en"
-    assert page.get_by_role("heading", level=1).inner_text() == "Impressum"
+    assert page.get_by_role("heading", level=1).inner_text() == "Imprint"  # English text
     assert page.get_by_role("link", name="Skip to content").count() == 1

@@ -56,8 +56,9 @@ def test_file_submit_register_and_follow(page, people):
     expect(page.get_by_text("Der Entwurf wurde gespeichert.")).to_be_visible()
     assert_no_axe_violations(page)  # workspace detail of a draft
 
-    page.get_by_role("button", name="Antrag einreichen").click()
-    expect(page.get_by_text("Der Antrag wurde eingereicht.")).to_be_visible()
+    page.get_by_label("Ja, einreichen").check()  # nothing is published unconfirmed
+    page.get_by_role("button", name="Anfrage einreichen").click()  # a Ratsanfrage
+    expect(page.get_by_text("Die Anfrage wurde eingereicht.")).to_be_visible()
     motion = Motion.objects.get(title="Beleuchtung am Schlossteich")
     assert motion.status == "submitted"
     assert [q.number for q in motion.questions.all()] == [1, 2]
@@ -70,7 +71,7 @@ def test_file_submit_register_and_follow(page, people):
     assert_no_axe_violations(page)  # office view with the action forms
     page.get_by_label("federführendes Dezernat").select_option(label="Dezernat Browser")
     page.get_by_role("button", name="Registrieren", exact=True).click()
-    expect(page.get_by_text("Der Antrag wurde registriert.")).to_be_visible()
+    expect(page.get_by_text("Die Anfrage wurde registriert.")).to_be_visible()
     motion.refresh_from_db()
     browser_logout(page)
 
@@ -123,7 +124,9 @@ def test_motion_form_by_keyboard_alone(page, people):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Per Tastatur")
-    page.get_by_role("button", name="Antrag einreichen").focus()
+    page.get_by_label("Ja, einreichen").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Anfrage einreichen").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert Motion.objects.get(title="Per Tastatur").status == "submitted"

@@ -75,15 +75,16 @@ def test_from_filing_to_the_anonymous_pdf_download(page, people, data):
     page.get_by_role("button", name="weitere Frage").click()
     page.get_by_label("Frage 2", exact=True).fill(QUESTIONS[1])
     page.get_by_role("button", name="Entwurf speichern").click()
-    page.get_by_role("button", name="Antrag einreichen").click()
-    expect(page.get_by_text("Der Antrag wurde eingereicht.")).to_be_visible()
+    page.get_by_label("Ja, einreichen").check()  # submitting publishes: confirmed first
+    page.get_by_role("button", name="Anfrage einreichen").click()  # a Ratsanfrage
+    expect(page.get_by_text("Die Anfrage wurde eingereicht.")).to_be_visible()
     browser_logout(page)
     browser_login(page, people["office"])
     motion = Motion.objects.get(title="Streifen im Zentrum")
     page.goto(motion.get_workspace_url())
     page.get_by_label("federführendes Dezernat").select_option(label="Dezernat Sicherheit")
     page.get_by_role("button", name="Registrieren", exact=True).click()
-    expect(page.get_by_text("Der Antrag wurde registriert.")).to_be_visible()
+    expect(page.get_by_text("Die Anfrage wurde registriert.")).to_be_visible()
     browser_logout(page)
 
     # the KPR office writes the answer

@@ -98,4 +98,5 @@ def test_home_query_count_does_not_grow_with_the_data(client, django_assert_max_
     add_data(10)
     with django_assert_max_num_queries(12) as large:
         client.get("/")
-    assert len(large.captured_queries) == len(small.captured_queries)
+    # fewer, if anything: figures that did not change come from the cache (issue 20)
+    assert len(large.captured_queries) <= len(small.captured_queries)

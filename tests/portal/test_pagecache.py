@@ -120,7 +120,7 @@ def test_search_results_are_cached_and_never_stale(client):
     MotionFactory(registered=True, title="Straßenbeleuchtung im Park")
     page = get(client, url)
     assert page[HEADER] == "miss"
-    assert "Straßenbeleuchtung im Park" in page.text
+    assert "<mark>Straßenbeleuchtung</mark> im Park" in page.text  # the match highlighted
 
 
 def test_conditional_requests_reach_the_view(client):
@@ -460,3 +460,146 @@ def test_staff_work_on_drafts_and_answers_in_progress_leaves_public_pages_cached
         assert get(client, url)[HEADER] == "miss", url
     for url in (pages[0], pages[2]):
         assert "Antwort im Werden" in get(client, url).text, url
+
+
+# --- finer rules (issue 20): what a write invalidates follows what the public can see ----------
+
+
+def district_and_indicator_urls() -> list[str]:
+    district = District.objects.get(number="01")
+    return [
+        district.get_absolute_url(),
+        reverse("prevention:indicator_detail", args=["pks.890000"]),
+    ]
+
+
+def test_a_publication_invalidates_its_pages_but_not_district_and_indicator_pages(
+    client, registered, prevention_office, approver
+):
+    report = services.report_create(motion=registered, user=prevention_office)
+    report = services.report_update(
+        report=report,
+        user=prevention_office,
+        version=report.version,
+        title="Antwort zum Licht im Park",
+        summary="",
+        answers={answer.pk: "So ist es." for answer in report.answers.all()},
+    )
+    report = services.report_submit(report=report, user=prevention_office)
+    report = services.report_approve(report=report, user=approver, version=report.version)
+    statistics = district_and_indicator_urls()
+    public = ["/", reverse("requests_app:motion_list"), registered.get_absolute_url()]
+    for url in statistics + public:
+        warm(client, url)
+    services.report_publish(report=report, user=approver, version=report.version)
+    for url in statistics:
+        assert get(client, url)[HEADER] == "hit", url
+    for url in public:
+        assert get(client, url)[HEADER] == "miss", url
+    for url in (public[0], public[2]):  # the home page and the motion's page show the answer
+        assert "Antwort zum Licht im Park" in get(client, url).text, url
+
+
+def test_an_indicator_import_invalidates_statistics_pages_and_the_home_page_only(
+    client, registered
+):
+    statistics = district_and_indicator_urls()
+    motion_pages = [registered.get_absolute_url(), reverse("requests_app:motion_list")]
+    for url in [*statistics, *motion_pages, "/"]:
+        warm(client, url)
+    plan, _batch = import_file(
+        data=b"district;indicator;period;value;note\n01;pks.890000;2023;4712;\n",
+        file_name="neu.csv",
+    )
+    assert plan.ok
+    for url in motion_pages:
+        assert get(client, url)[HEADER] == "hit", url
+    for url in statistics:
+        assert get(client, url)[HEADER] == "miss", url
+    assert "4.712" in get(client, statistics[0]).text  # the district page shows the new count
+    # the home page shows the city's key figures
+    assert get(client, "/")[HEADER] == "miss"
+
+
+def test_contributions_sessions_and_queued_tasks_invalidate_nothing(
+    client, registered, prevention_office
+):
+    """Asking another office for a contribution, a visitor's session and a row in the task
+    queue: no public page shows any of them."""
+    from datetime import timedelta
+
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from requests_app.services import contributions
+    from tests.factories import OrganizationFactory
+
+    report = services.report_create(motion=registered, user=prevention_office)
+    police = OrganizationFactory(name="Polizeidirektion Beispiel", kind="external")
+    url = registered.get_absolute_url()
+    warm(client, url)
+    before = pagecache.current_versions()
+    contributions.contribution_request(
+        report=report,
+        user=prevention_office,
+        organization=police,
+        questions=list(registered.questions.all()),
+        due_date=timezone.localdate() + timedelta(days=10),
+    )
+    session = SessionStore()
+    session["bench"] = 1
+    session.save()
+    assert DBTaskResult._meta.db_table not in pagecache._watched()
+    assert pagecache.current_versions() == before
+    assert get(client, url)[HEADER] == "hit"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_import_in_another_process_invalidates_statistics_pages_only(settings):
+    """The finer rules hold across processes: a task worker's import outdates the district page
+    in the shared cache of every web process, and leaves motion pages there."""
+    prefix = f"pagecache-test-{os.getpid()}-import"
+    redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    from prevention.models import Indicator
+    from tests.factories import DistrictFactory, IndicatorFactory
+
+    # Districts and indicators come from data migrations, which an earlier transactional test
+    # may have flushed.
+    if not District.objects.filter(number="01").exists():
+        DistrictFactory(number="01", name="Zentrum", slug="zentrum")
+    if not Indicator.objects.filter(key="pks.890000").exists():
+        IndicatorFactory(key="pks.890000", name="Straftaten insgesamt")
+    client = Client()
+    motion_url = MotionFactory(registered=True, title="Licht im Park").get_absolute_url()
+    district = District.objects.get(number="01").get_absolute_url()
+    warm(client, motion_url)
+    warm(client, district)
+    db = connection.settings_dict
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": redis_url,
+        "CACHE_KEY_PREFIX": prefix,
+    }
+    code = (
+        "from prevention.services import import_file;"
+        "plan, _ = import_file(data=b'district;indicator;period;value;note\\n"
+        "01;pks.890000;2023;4712;\\n', file_name='neu.csv');"
+        "assert plan.ok"
+    )
+    subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code], cwd=ROOT, env=env, check=True
+    )
+    assert get(client, motion_url)[HEADER] == "hit"
+    page = get(client, district)
+    assert page[HEADER] == "miss"
+    assert "4.712" in page.text

@@ -20,8 +20,13 @@ from tests.factories import CouncilMeetingFactory, MotionFactory, discovery_repo
 pytestmark = pytest.mark.django_db
 
 
-def get(client, **params):
+def get_marked(client, **params):
     return client.get("/suche/", params).content.decode()
+
+
+def get(client, **params):
+    """The results page with the highlighting of matches removed (titles read as stored)."""
+    return re.sub(r"</?mark>", "", get_marked(client, **params))
 
 
 def test_finds_a_published_motion_by_a_word_of_its_text(client):
@@ -101,7 +106,7 @@ def test_hostile_text_in_a_motion_never_becomes_markup_in_the_snippet(client):
         title="Harmlos",
         text='Alarm <script>alert("x")</script> <img src=x onerror=alert(1)> Alarmanlage &lt;b&gt;',
     )
-    page = get(client, q="Alarm")
+    page = get_marked(client, q="Alarm")
     assert "<script>alert" not in page
     assert not re.search(r"<img[^>]*onerror", page)
     assert "onerror=alert(1)&gt;" in page  # shown as text
@@ -211,3 +216,61 @@ def test_snippet_text_grows_linearly_with_hostile_markdown(unit):
     small, large = cost(4_000), cost(40_000)
     assert large < 40 * max(small, 1e-4)
     assert plain("[Karte](https://example.org/a_(b)) und **fett**") == "Karte und fett"
+
+
+# --- spelling variants, references, highlighting (issue 19) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stored", "query"),
+    [
+        ("Straßenkriminalität am Bahnhof", "Strassenkriminalitaet"),
+        ("Strassenkriminalitaet am Bahnhof", "Straßenkriminalität"),
+        ("Übergriffe in Grünanlagen", "uebergriffe gruenanlagen"),
+        ("Öffentliche Toiletten", "OEFFENTLICHE"),
+    ],
+)
+def test_umlauts_and_their_transliterations_find_each_other(client, stored, query):
+    MotionFactory(submitted=True, title="Sicherheit", text=f"Wie entwickelt sich {stored}?")
+    page = get_marked(client, q=query)
+    assert "1 Treffer" in page, query
+    assert "<mark>" in page
+
+
+def test_the_umlaut_folding_keeps_other_words_apart(client):
+    MotionFactory(submitted=True, title="Steuer", text="Die Steuer steigt.")
+    MotionFactory(submitted=True, title="Stör", text="Die Störung ist behoben.")
+    page = get_marked(client, q="Steuer")
+    assert "<mark>Steuer</mark> steigt" in page and "1 Treffer" in page
+    assert "0 Treffer" in get(client, q="Gruenanlagen")
+
+
+def test_report_hits_show_their_motion_reference(client):
+    report = discovery_report(title="Bilanz Waffenverbot", answer="Die Quote stieg deutlich.")
+    reference = report.motion.reference
+    assert reference
+    page = get_marked(client, q="Waffenverbot")
+    titles = re.findall(r'<h2><a href="[^"]*">(.*?)</a></h2>', page)
+    assert f"{reference} – Bilanz <mark>Waffenverbot</mark>" in titles
+    answers = get(client, q="Quote", typ="berichte")
+    assert f"{reference} – Bilanz Waffenverbot – Antwort auf Frage 1" in answers
+
+
+def test_titles_of_hits_highlight_the_match_and_escape_the_rest(client):
+    MotionFactory(submitted=True, title='Alarm <b onmouseover="x">fett</b>', text="Text")
+    page = get_marked(client, q="Alarm")
+    assert '<mark>Alarm</mark> &lt;b onmouseover="x"&gt;fett&lt;/b&gt;' in page
+    assert "<b onmouseover" not in page
+
+
+def test_a_query_with_markup_is_shown_as_text(client):
+    MotionFactory(submitted=True, title="Alarm", text="Alarm im Park")
+    page = get_marked(client, q="Alarm <script>alert(1)</script> <mark>x")
+    assert "<script>alert(1)" not in page
+    assert "&lt;script&gt;" in page
+    assert "<mark>x" not in page
+
+
+def test_mark_highlights_every_spelling():
+    html = search.mark("Straßenkriminalität & Strassenkriminalitaet", "strassenkriminalitaet")
+    assert html == ("<mark>Straßenkriminalität</mark> &amp; <mark>Strassenkriminalitaet</mark>")

@@ -1,5 +1,6 @@
 """Answer statistics per department and year: counts, median days, share within the deadline."""
 
+import codecs
 import csv
 import io
 from datetime import date
@@ -75,7 +76,7 @@ def test_unpublished_motions_do_not_count(client, law):
 
 
 def test_statistics_as_csv(client, answered):
-    response = client.get("/antraege/statistik.csv")
+    response = client.get("/antraege/statistik.csv?format=international")
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0][:4] == ["dezernat", "jahr", "beantwortet", "median_tage"]
@@ -85,3 +86,13 @@ def test_statistics_as_csv(client, answered):
 
 def test_statistics_url_is_not_taken_for_a_motion(client):
     assert client.get("/antraege/statistik/").status_code == 200
+
+
+def test_statistics_csv_for_german_excel(client, answered):
+    response = client.get("/antraege/statistik.csv")
+    assert response.content.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:4] == ["dezernat", "jahr", "beantwortet", "median_tage"]
+    assert ["Dezernat Recht", "2024", "3", "20,0", "3", "2", "66,7"] in [r[:7] for r in rows]
+    html = client.get("/antraege/statistik/").content.decode()
+    assert 'href="/antraege/statistik.csv?format=international"' in html

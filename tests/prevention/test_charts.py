@@ -1,6 +1,7 @@
 """prevention.charts and prevention.figures: well-formed, accessible SVG that shows the numbers of
 its data table, and the sentence that says what it shows."""
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -250,3 +251,181 @@ def test_forest_chart_draws_estimates_intervals_and_the_no_change_line():
     labels = {t.text: float(t.get("x")) for t in svg.findall("s:text", ns)}
     one = labels["1"]
     assert float(squares[0].get("x")) + 4 < one < float(squares[1].get("x")) + 4
+
+
+# --- labels whole and inside the chart (issue 19, "Reading figures") -------------------------
+
+
+def label_texts(root: ET.Element) -> list[str]:
+    """Every label as a reader gets it: a wrapped label's lines joined by spaces."""
+    return [" ".join(" ".join(element.itertext()).split()) for element in root.iter(f"{SVG}text")]
+
+
+def label_extents(root: ET.Element):
+    """(text, left, right, baseline) of every line of every label, estimated like the engine."""
+    for element in root.iter(f"{SVG}text"):
+        anchor = element.get("text-anchor", "start")
+        bold = element.get("font-weight") == "bold"
+        spans = element.findall(f"{SVG}tspan") or [element]
+        y = float(element.get("y"))
+        for span in spans:
+            y += float(span.get("dy", 0))
+            x = float(span.get("x", element.get("x")))
+            width = charts.text_width(span.text or "", bold=bold)
+            left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+            yield span.text, left, left + width, y
+
+
+def assert_labels_inside(root: ET.Element) -> None:
+    _x, _y, width, height = (float(v) for v in root.get("viewBox").split())
+    for text, left, right, baseline in label_extents(root):
+        assert left >= 0 and right <= width, (text, left, right, width)
+        assert 10 <= baseline <= height, (text, baseline, height)
+
+
+def test_the_marker_label_is_whole_even_when_the_marker_is_near_the_right_edge():
+    series = (
+        charts.Series("Zentrum", tuple((year, 400.0 + year % 7) for year in range(2015, 2020))),
+        charts.Series(
+            "Stadt gesamt", tuple((year, 2100.0) for year in range(2015, 2020)), dashed=True
+        ),
+    )
+    root = parse(
+        charts.line_chart(
+            chart_id="m",
+            title="Streifen",
+            desc="d",
+            series=series,
+            axis_label="Streifen",
+            marker=(date(2019, 2, 6), "ASSKomm-Start 06.02.2019"),
+        )
+    )
+    assert "ASSKomm-Start 06.02.2019" in label_texts(root)
+    assert_labels_inside(root)
+
+
+def test_value_labels_do_not_sit_on_the_city_average_line():
+    bars = tuple(
+        charts.Bar(f"Stadtteil {index}", value, formats_de(value))
+        for index, value in enumerate((3823.0, 6766.0, 7134.0, 7477.0, 8688.0, 26341.0))
+    )
+    root = parse(
+        charts.bar_chart(
+            chart_id="r",
+            title="t",
+            desc="d",
+            bars=bars,
+            axis_label="Häufigkeitszahl (Fälle je 100.000 Einwohner)",
+            reference=("Stadt gesamt: 7.607", 7607.0),
+        )
+    )
+    line = next(
+        element for element in root.iter(f"{SVG}line") if element.get("stroke-dasharray") == "6 3"
+    )
+    x = float(line.get("x1"))
+    values = {formats_de(bar.value) for bar in bars}
+    crossed = [
+        text
+        for text, left, right, _y in label_extents(root)
+        if text in values and left <= x <= right
+    ]
+    assert crossed == []
+    assert_labels_inside(root)
+
+
+def formats_de(value: float) -> str:
+    from portal import formats
+
+    return formats.number(value)
+
+
+def test_long_bar_labels_wrap_instead_of_being_cut():
+    name = "Dezernat Recht, Sicherheit und Umweltschutz"
+    bars = (
+        charts.Bar(name, 87.5, "87,5 %"),
+        charts.Bar("Dezernat Soziales", None, "keine Frist abgelaufen"),
+    )
+    root = parse(
+        charts.bar_chart(chart_id="s", title="t", desc="d", bars=bars, axis_label="Prozent")
+    )
+    assert name in label_texts(root)
+    assert_labels_inside(root)
+
+
+def test_the_39_district_bars_stay_narrow_enough_for_a_phone():
+    """Scaled to a 390 px screen (about 358 px for the chart) the labels keep 9 px or more."""
+    names = ["Kleinolbersdorf-Altenhain", "Zentrum", *(f"Stadtteil {n}" for n in range(37))]
+    bars = tuple(charts.Bar(name, 1000.0 + 100 * i, "1.000") for i, name in enumerate(names))
+    root = parse(
+        charts.bar_chart(
+            chart_id="d",
+            title="t",
+            desc="d",
+            bars=bars,
+            axis_label="Häufigkeitszahl (Fälle je 100.000 Einwohner)",
+            reference=("Stadt gesamt: 2.000", 2000.0),
+        )
+    )
+    width = float(root.get("viewBox").split()[2])
+    assert 12 * 358 / width >= 9
+    assert "Kleinolbersdorf-Altenhain" in label_texts(root)
+    assert_labels_inside(root)
+
+
+def test_column_chart_wraps_long_group_names_and_legend_entries():
+    departments = (
+        "Dezernat Recht, Sicherheit und Umweltschutz",
+        "Dezernat Soziales, Jugend und Gesundheit",
+        "Dezernat Stadtentwicklung und Bau",
+    )
+    series = (
+        "fristgerecht beantwortet",
+        "verspätet beantwortet",
+        "offen, Frist läuft",
+        "offen, überfällig",
+    )
+    groups = tuple(
+        charts.Group(name, (3.0, 1.0, 2.0, 0.0), ("3", "1", "2", "0")) for name in departments
+    )
+    root = parse(
+        charts.column_chart(
+            chart_id="c", title="t", desc="d", series=series, groups=groups, axis_label="Anzahl"
+        )
+    )
+    labels = label_texts(root)
+    for expected in (*departments, *series):
+        assert expected in labels
+    assert_labels_inside(root)
+    # group labels do not run into each other
+    extents = sorted(
+        (left, right)
+        for text, left, right, _y in label_extents(root)
+        if text and "Dezernat" in text
+    )
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(extents) if a[0] != b[0])
+
+
+def test_a_trend_title_says_im_zentrum_and_in_bernsdorf():
+    assert figures.in_district("Zentrum") == "im Zentrum"
+    assert figures.in_district("Sonnenberg") == "auf dem Sonnenberg"
+    assert figures.in_district("Bernsdorf") == "in Bernsdorf"
+    with translation.override("en"):
+        assert figures.in_district("Zentrum") == "in Zentrum"
+
+
+def test_the_forest_chart_keeps_its_labels_inside_and_is_no_wider_than_needed():
+    rows = tuple(
+        charts.ForestRow(name, 0.92, 0.89, 0.95, "0,92 (0,89 bis 0,95)")
+        for name in ("Mit Maßnahmen (gesamt)", "Kleinolbersdorf-Altenhain", "Zentrum *")
+    )
+    root = parse(
+        charts.forest_chart(
+            chart_id="w",
+            title="T",
+            desc="D",
+            rows=rows,
+            axis_label="Verhältnis der Raten nachher/vorher (1 = keine Veränderung, log. Skala)",
+        )
+    )
+    assert_labels_inside(root)
+    assert float(root.get("viewBox").split()[2]) <= 600  # was 760: shrinks less on a phone

@@ -78,3 +78,61 @@ def test_demo_pages_render(demo, client):
     html = client.get(f"/praeventionsrat/sitzungen/{meeting.pk}/").content.decode()
     assert "Nichtöffentlicher Teil" in html
     assert "Fördermittel- und Personalangelegenheiten" not in html
+
+
+def held_kpr_meetings():
+    return Meeting.objects.filter(organization__short_name="KPR", state="held").order_by("start")
+
+
+def test_demo_council_never_meets_at_weekends(demo):
+    starts = Meeting.objects.filter(organization__short_name="KPR").values_list("start", flat=True)
+    weekends = [start for start in starts if timezone.localtime(start).weekday() >= 5]
+    assert weekends == []
+
+
+def test_demo_minutes_differ_from_meeting_to_meeting(demo, client):
+    meetings = list(held_kpr_meetings())
+    assert len(meetings) > 10
+    assert len({m.minutes for m in meetings}) == len(meetings)
+    later = meetings[5]
+    html = client.get(f"/praeventionsrat/sitzungen/{later.pk}/").content.decode()
+    assert (
+        "Niederschrift vom" in html and timezone.localtime(later.start).strftime("%d.%m.%Y") in html
+    )
+    # the measures running at the time are named in the minutes
+    assert "Gemeinsame Präsenzstreifen von Polizei und Stadtordnungsdienst" in later.minutes
+    assert "Beispieldaten" in later.minutes
+
+
+def test_held_demo_meetings_have_a_public_pdf_attachment(demo, client):
+    meeting = held_kpr_meetings().last()
+    attachment = meeting.attachments.get()
+    assert attachment.public and "Beispieldaten" in attachment.name
+    html = client.get(f"/praeventionsrat/sitzungen/{meeting.pk}/").content.decode()
+    url = f"/praeventionsrat/sitzungen/{meeting.pk}/anlagen/{attachment.pk}/"
+    assert url in html
+    response = client.get(url)
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    assert body.startswith(b"%PDF-") and b"%%EOF" in body[-32:]
+    planned = Meeting.objects.filter(organization__short_name="KPR", state="planned").first()
+    assert not planned.attachments.exists()
+
+
+def test_loaddemo_moves_a_weekend_meeting_of_an_older_demo(demo):
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from prevention.demo_minutes import DEMO_MARK
+
+    monday = datetime.datetime(2023, 3, 13, 16, tzinfo=ZoneInfo("Europe/Berlin"))
+    meeting = Meeting.objects.get(organization__short_name="KPR", start=monday)
+    old_minutes = f"{DEMO_MARK}\n\n## Niederschrift vom 12.03.2023\n"
+    Meeting.objects.filter(pk=meeting.pk).update(
+        start=monday - datetime.timedelta(days=1), minutes=old_minutes
+    )
+    count = Meeting.objects.count()
+    call_command("loaddemo")
+    meeting.refresh_from_db()
+    assert meeting.start == monday and Meeting.objects.count() == count
+    assert meeting.minutes != old_minutes and "Montag, 13.03.2023" in meeting.minutes

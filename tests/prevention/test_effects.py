@@ -1,8 +1,10 @@
 """prevention.effects: the effect analysis on constructed data, checked by hand calculations
 and against prevention.intervals applied independently; bad input; the pages."""
 
+import codecs
 import datetime
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -210,7 +212,7 @@ def test_pages(client, city, django_assert_max_num_queries):
     text = response.content.decode()
     assert "<svg" in text and "/wirkung/methode/" in text
     assert "kein belastbarer Unterschied" in text
-    response = client.get(f"/kennzahlen/{city.key}/wirkung.csv")
+    response = client.get(f"/kennzahlen/{city.key}/wirkung.csv?format=international")
     assert response.status_code == 200
     lines = response.content.decode().splitlines()
     assert lines[0].startswith("district_number,district,measure_district")
@@ -221,6 +223,18 @@ def test_pages(client, city, django_assert_max_num_queries):
     assert data["method"].endswith("/wirkung/methode/")
     assert client.get("/wirkung/").status_code == 200
     assert client.get("/wirkung/methode/").status_code == 200
+
+
+def test_effect_csv_for_german_excel(client, city):
+    body = client.get(f"/kennzahlen/{city.key}/wirkung.csv").content
+    assert body.startswith(codecs.BOM_UTF8)
+    lines = body.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("district_number;district;measure_district")
+    assert len(lines) == 40
+    assert re.search(r";\d+,\d+;", lines[1])  # decimal commas
+    assert not re.search(r";\d+\.\d+;", lines[1])
+    html = client.get(f"/kennzahlen/{city.key}/wirkung/").content.decode()
+    assert f'href="/kennzahlen/{city.key}/wirkung.csv?format=international"' in html
 
 
 @pytest.mark.parametrize("suffix", ["wirkung/", "wirkung.csv", "wirkung.json"])

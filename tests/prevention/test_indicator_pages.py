@@ -1,5 +1,6 @@
 """Public district and indicator pages, open-data downloads, withholding, query counts."""
 
+import codecs
 import csv
 import io
 import re
@@ -154,7 +155,11 @@ def test_withheld_value_is_shown_as_dot_with_footnote(client, withheld, url):
 
 def test_withheld_value_in_downloads_is_a_dot_or_null(client, withheld):
     rows = list(
-        csv.DictReader(io.StringIO(client.get("/kennzahlen/pks.890000.csv").content.decode()))
+        csv.DictReader(
+            io.StringIO(
+                client.get("/kennzahlen/pks.890000.csv?format=international").content.decode()
+            )
+        )
     )
     zentrum = next(r for r in rows if r["district_number"] == "01" and r["year"] == "2023")
     assert (zentrum["value"], zentrum["haeufigkeitszahl"]) == (".", ".")
@@ -233,7 +238,7 @@ def test_indicator_list_links_every_indicator(client):
 
 def test_csv_download(client, all_offences):
     fill([all_offences], [2023])
-    response = client.get("/kennzahlen/pks.890000.csv")
+    response = client.get("/kennzahlen/pks.890000.csv?format=international")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "pks.890000.csv" in response["Content-Disposition"]
     assert "dl-de/by-2-0" in response["Link"]
@@ -286,8 +291,54 @@ def test_query_count_does_not_grow_with_years_or_indicators(
 def test_csv_notes_cannot_become_spreadsheet_formulas(client, all_offences, note):
     fill([all_offences], [2023])
     IndicatorValue.objects.filter(indicator=all_offences, district__number="01").update(note=note)
-    response = client.get("/kennzahlen/pks.890000.csv")
+    response = client.get("/kennzahlen/pks.890000.csv?format=international")
     rows = list(csv.DictReader(io.StringIO(response.content.decode())))
     zentrum = next(r for r in rows if r["district_number"] == "01")
     assert zentrum["note"] == "'" + note  # the spreadsheets' mark for text
     assert zentrum["value"] == "110"  # numbers stay numbers
+
+
+# --- CSV for German Excel and the international one (issue 19) ------------------------------
+
+
+def test_csv_for_german_excel_is_the_default_in_german(client, all_offences):
+    fill([all_offences], [2023])
+    response = client.get("/kennzahlen/pks.890000.csv")
+    body = response.content
+    assert body.startswith(codecs.BOM_UTF8)  # Excel reads UTF-8 only with its mark
+    text = body.decode("utf-8-sig")
+    assert text.splitlines()[0] == "district_number;district;indicator;year;value;" + (
+        "haeufigkeitszahl;inhabitants;note;remarks"
+    )
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+    zentrum = next(r for r in rows if r["district_number"] == "01")
+    assert (zentrum["value"], zentrum["inhabitants"]) == ("110", "10100")
+    assert zentrum["haeufigkeitszahl"] == "1089,1"  # decimal comma
+    assert {"Glösa-Draisdorf", "Schloßchemnitz"} <= {r["district"] for r in rows}  # umlauts
+    assert client.get("/kennzahlen/pks.890000.csv?format=de").content == body
+
+
+def test_international_csv_beside_it_and_the_default_in_english(client, all_offences, settings):
+    fill([all_offences], [2023])
+    german = client.get("/kennzahlen/pks.890000.csv").content
+    international = client.get("/kennzahlen/pks.890000.csv?format=international").content
+    assert international != german  # not one variant from the page cache for both
+    assert not international.startswith(codecs.BOM_UTF8)
+    assert international.decode().splitlines()[0].startswith("district_number,district,")
+    assert ",1089.1," in international.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/kennzahlen/pks.890000.csv").content
+    assert english == client.get("/kennzahlen/pks.890000.csv?format=international").content
+    assert not english.startswith(codecs.BOM_UTF8) and ",1089.1," in english.decode()
+
+
+def test_both_csv_variants_are_linked(client, all_offences, settings):
+    fill([all_offences], [2023])
+    for url in ["/kennzahlen/pks.890000/", "/kennzahlen/"]:
+        html = client.get(url).content.decode()
+        assert 'href="/kennzahlen/pks.890000.csv"' in html
+        assert 'href="/kennzahlen/pks.890000.csv?format=international"' in html
+        assert "CSV international (Komma, Dezimalpunkt)" in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get("/kennzahlen/pks.890000/").content.decode()
+    assert 'href="/kennzahlen/pks.890000.csv?format=de"' in html

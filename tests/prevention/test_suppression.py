@@ -108,7 +108,7 @@ def test_demo_downloads_give_nothing_back(client, demo_indicators):
     checked = 0
     for indicator in demo_indicators:
         threshold = indicator.suppression_threshold
-        response = client.get(f"/kennzahlen/{indicator.key}.csv")
+        response = client.get(f"/kennzahlen/{indicator.key}.csv?format=international")
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
         data = json.loads(client.get(f"/kennzahlen/{indicator.key}.json").content)
         by_year: dict[int, dict] = {}

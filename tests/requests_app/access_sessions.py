@@ -85,4 +85,6 @@ ENTRIES: dict[str, Access] = {
     ),
     "sessions:office_item": Access(OFFICE, kwargs=lambda: {"pk": _item().pk}),
     "sessions:office_consultation": Access(OFFICE, kwargs=_consultation),
+    "sessions:office_attachments": Access(OFFICE, kwargs=lambda: {"pk": _session().pk}),
+    "sessions:office_attachment": Access(OFFICE, kwargs=_session_with_attachment),
 }

@@ -21,7 +21,9 @@ def test_mails_sent_from_an_english_page_are_german(
         )
     by_address = {mail.to[0]: mail for mail in mailoutbox}
     department_mail, owner_mail = by_address[prevention_office.email], by_address[owner.email]
-    assert department_mail.subject.startswith("Neuer Antrag in Ihrer Federführung: RA-")
+    # a Ratsanfrage is an "Anfrage" (issue 19)
+    assert department_mail.subject.startswith("Neue Anfrage in Ihrer Federführung: RA-")
+    assert owner_mail.subject.startswith("Ihre Anfrage „")
     assert f"Frist: {due:%d.%m.%Y}" in department_mail.body
     assert "Neuer Status: in Bearbeitung." in owner_mail.body
     assert f"Frist: {due:%d.%m.%Y}" in owner_mail.body

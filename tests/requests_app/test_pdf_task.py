@@ -178,8 +178,13 @@ def test_the_pdf_contains_every_question_and_answer_and_the_title_page(published
     assert published.motion.reference in text
     assert "Stadt Chemnitz" in text
     assert "Bilanz der Prävention" in text
-    assert "Seite 3 von" in text  # running footer
-    assert re.search(r"Inhalt .*Frage 1 (\. )+\d+ Frage 2 (\. )+\d+", text)  # contents, pages
+    # running footer; the short contents share the title page, the answers start on page 2
+    assert "Seite 2 von 2" in text
+    # contents: each question with its opening words and page, then the list of figures
+    assert re.search(
+        r"Inhalt .*Frage 1: Wie hat sich .*?(\. )+\d+ Frage 2: Welche .*?(\. )+\d+", text
+    )
+    assert re.search(r"Abbildungsverzeichnis Abbildung 1: Sitzungen .*?(\. )+\d+", text)
     assert "Sitzung des Präventionsrates" in text  # the exhibit's table
 
 

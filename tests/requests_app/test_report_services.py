@@ -288,7 +288,7 @@ def test_the_published_snapshot_survives_a_new_import(report, prevention_office,
     html, snapshot = report.published_html, report.snapshot
     cell = snapshot["items"][0]["exhibits"][0]["table"]["rows"][0]  # [district, 2019, 2020]
     assert cell[0] == district.name and cell[1] != "–"
-    assert f"<td>{cell[1]}</td>" in html
+    assert f'<td class="num">{cell[1]}</td>' in html
 
     _import(
         prevention_office,

@@ -192,7 +192,7 @@ def test_office_rejects_as_inadmissible(submitted, office, mailoutbox, commit):
     assert "Keine Zuständigkeit" in mailoutbox[-1].body
 
 
-@pytest.mark.parametrize("fixture", ["draft", "submitted", "registered"])
+@pytest.mark.parametrize("fixture", ["submitted", "registered"])
 def test_faction_may_withdraw(fixture, colleague, request):
     motion = request.getfixturevalue(fixture)
     before = motion.status
@@ -209,9 +209,34 @@ def test_withdraw_refused_for_outsiders_and_after_closing(submitted, office, own
         services.motion_withdraw(motion=submitted, user=owner)
 
 
-def test_a_draft_withdrawn_before_submission_never_becomes_public(draft, owner):
-    services.motion_withdraw(motion=draft, user=owner)
+def test_a_draft_is_deleted_not_withdrawn(draft, owner, colleague, office):
+    with pytest.raises(ValidationError):
+        services.motion_withdraw(motion=draft, user=owner)
+    with pytest.raises(PermissionDenied):
+        services.motion_delete_draft(motion=draft, user=office)
+    services.motion_delete_draft(motion=draft, user=colleague)
+    assert not Motion.all_objects.filter(pk=draft.pk).exists()
     assert not Motion.objects.published().exists()
+
+
+def test_a_submitted_motion_cannot_be_deleted(submitted, owner):
+    with pytest.raises(ValidationError):
+        services.motion_delete_draft(motion=submitted, user=owner)
+    assert Motion.objects.filter(pk=submitted.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("reason", "shown"),
+    [
+        ("Unzulässig: keine Angelegenheit der Stadt", "keine Angelegenheit der Stadt"),
+        ("Als unzulässig zurückgewiesen – zu spät", "zu spät"),
+        ("unzulässig. Bundesrecht", "Bundesrecht"),
+        ("Die Frage ist unzulässig: Bundesrecht", "Die Frage ist unzulässig: Bundesrecht"),
+    ],
+)
+def test_rejection_reason_loses_a_doubled_prefix(submitted, office, reason, shown):
+    services.motion_reject(motion=submitted, user=office, reason=reason)
+    assert submitted.events.get(action="rejected").comment == shown
 
 
 # --- register -----------------------------------------------------------------------------------

@@ -216,3 +216,7 @@ def test_body_calendar_lists_public_meetings_and_items(client, treated):
     text = response.content.decode()
     assert response["Content-Type"].startswith("text/calendar")
     assert "Sitzung des Stadtrates" in text and SECRET not in text
+    # each event links the session's own page, not the KPR's meeting page
+    meeting, _motion = treated
+    unfolded = text.replace("\r\n ", "")
+    assert f"/sitzungen/{meeting.pk}/" in unfolded and "/praeventionsrat/" not in unfolded

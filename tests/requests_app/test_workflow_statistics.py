@@ -74,7 +74,9 @@ def test_page_csv_and_chart_show_the_overdue_motion(client, law, on_time):
     assert overdue.get_absolute_url() in page  # the oldest overdue motion is linked
     assert "50,0" in page and "0 von 1" in page  # all years: 1 of 2; this year: 0 of 1
     assert "offen, überfällig" in page and page.count("<svg") >= 2
-    rows = list(csv.reader(io.StringIO(client.get("/antraege/statistik.csv").text)))
+    rows = list(
+        csv.reader(io.StringIO(client.get("/antraege/statistik.csv?format=international").text))
+    )
     header, body = rows[0], rows[1:]
     current = dict(zip(header, next(r for r in body if r[1] == str(today.year)), strict=True))
     assert current["offen_ueberfaellig"] == "1"

@@ -91,13 +91,13 @@ def test_outsiders_cannot_submit_a_draft(draft, as_persona, persona, status):
 
 def test_detail_offers_only_the_allowed_actions(draft, submitted, as_persona):
     html = as_persona("owner").get(detail_url(draft)).content.decode()
-    assert "Antrag einreichen" in html and "Entwurf bearbeiten" in html
+    assert "Anfrage einreichen" in html and "Entwurf bearbeiten" in html  # a Ratsanfrage
     assert "Registrieren" not in html
     html = as_persona("office").get(detail_url(draft)).content.decode()
-    assert "Antrag einreichen" not in html and "Registrieren" not in html
+    assert "Anfrage einreichen" not in html and "Registrieren" not in html
     html = as_persona("office").get(detail_url(submitted)).content.decode()
     assert "Registrieren" in html and "Zurückgeben" in html and "Zurückweisen" in html
-    assert "Antrag einreichen" not in html
+    assert "Anfrage einreichen" not in html
 
 
 # --- the motion form ----------------------------------------------------------------------------
@@ -224,15 +224,19 @@ def test_second_save_of_a_stale_form_is_refused_and_overwrites_nothing(draft, as
 
 
 def test_owner_submits_and_sees_the_message(draft, as_persona):
-    response = as_persona("owner").post(action_url(draft, "submit"), follow=True)
-    assert "Der Antrag wurde eingereicht." in response.content.decode()
+    response = as_persona("owner").post(
+        action_url(draft, "submit"), {"submit-confirm": "on"}, follow=True
+    )
+    assert "Die Anfrage wurde eingereicht. Sie ist jetzt öffentlich." in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "submitted"
 
 
 def test_submit_without_questions_shows_the_german_error(draft, as_persona):
     draft.questions.all().delete()
-    response = as_persona("owner").post(action_url(draft, "submit"), follow=True)
+    response = as_persona("owner").post(
+        action_url(draft, "submit"), {"submit-confirm": "on"}, follow=True
+    )
     assert "mindestens eine Frage" in response.content.decode()
     draft.refresh_from_db()
     assert draft.status == "draft"
@@ -247,7 +251,7 @@ def test_office_registers_from_the_detail_page(submitted, as_persona, department
     html = response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == "registered"
-    assert submitted.reference in html and "Der Antrag wurde registriert." in html
+    assert submitted.reference in html and "Die Anfrage wurde registriert." in html
 
 
 def test_return_without_reason_shows_the_error_summary(submitted, as_persona):

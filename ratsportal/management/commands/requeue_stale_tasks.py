@@ -29,7 +29,7 @@ from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
-from requests_app.tasks import requeue_orphaned_pdfs
+from requests_app.tasks import requeue_missing_motion_documents, requeue_orphaned_pdfs
 
 
 class WorkerLost(Exception):
@@ -107,6 +107,9 @@ class Command(BaseCommand):
         reports = requeue_orphaned_pdfs()
         if reports:
             self.stdout.write(f"PDF neu angestoßen für Bericht(e): {', '.join(map(str, reports))}")
+        motions = requeue_missing_motion_documents()
+        if motions:
+            self.stdout.write(f"Drucksache neu angestoßen für Antrag/Anträge: {len(motions)}")
         self.stdout.write(
             f"{len(recovered)} verwaiste Aufgabe(n) neu eingestellt, "
             f"{len(reports)} PDF-Erstellung(en) neu angestoßen."
