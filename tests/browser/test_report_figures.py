@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 
+from portal import roles
 from prevention.demo import load_districts_and_indicators
 from prevention.models.districts import load_districts
 from prevention.models.indicators import load_catalogue
@@ -21,6 +22,8 @@ MIN_LABEL_PX = 9
 
 @pytest.fixture(autouse=True)
 def reference_data():
+    # An earlier transactional test may have flushed the rows the migrations created.
+    roles.ensure_roles()
     load_districts()
     load_catalogue()
 
