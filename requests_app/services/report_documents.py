@@ -17,18 +17,11 @@ from django.utils.translation import gettext as _
 from portal import concurrency, pagecache
 from portal.models import Attachment, User
 from portal.uploads import attachment_create, check_upload
-from requests_app import access
 from requests_app.models import AnswerReport, MotionEvent
+from requests_app.services.reports import _lock_for_edit  # the one draft lock and check
 
 # More would make the answer a file dump; a report with more documents is split or summarised.
 MAX_DOCUMENTS = 20
-
-
-def _lock_draft(report: AnswerReport, user: User, version) -> AnswerReport:
-    report = AnswerReport.objects.select_for_update().select_related("motion").get(pk=report.pk)
-    access.check_report("edit", report=report, user=user)
-    concurrency.check(report, version)
-    return report
 
 
 @pagecache.private_writes()  # a draft's documents are not public
@@ -37,7 +30,7 @@ def report_document_add(
     *, report: AnswerReport, user: User, upload: UploadedFile, name: str, version
 ) -> Attachment:
     """Store a PDF document with the draft; anything else is refused and nothing is kept."""
-    report = _lock_draft(report, user, version)
+    report = _lock_for_edit(report, user, version)
     if check_upload(upload) != "application/pdf":
         raise ValidationError(_("Dokumente zu einer Antwort müssen PDF-Dateien sein."))
     if report.documents.count() >= MAX_DOCUMENTS:
@@ -63,7 +56,7 @@ def report_document_remove(
     *, report: AnswerReport, user: User, document: Attachment, version
 ) -> None:
     """Take a document off the draft (the file goes when no other edition uses it)."""
-    report = _lock_draft(report, user, version)
+    report = _lock_for_edit(report, user, version)
     if not report.documents.filter(pk=document.pk).exists():
         raise ValidationError(_("Dieses Dokument gehört nicht zu diesem Bericht."))
     report.documents.remove(document)

@@ -1,6 +1,5 @@
 """`make demo PORT=8123`: the demo's mail and calendar links point to port 8123, not 8000."""
 
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,8 +9,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def dry_run(*args: str) -> list[str]:
-    if shutil.which("make") is None:
-        pytest.skip("make nicht installiert")
+    # No skip without make: the README's two commands are make targets, so make is always there.
     result = subprocess.run(
         ["make", "-n", "demo", *args], cwd=ROOT, capture_output=True, text=True, check=True
     )
