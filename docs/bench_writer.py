@@ -48,9 +48,11 @@ _bumped: collections.Counter = collections.Counter()
 _bump = pagecache.bump
 
 
-def _recording_bump(tables=None) -> None:
+def _recording_bump(tables=None, rows=()) -> None:
     _bumped.update(tables if tables is not None else ["(all)"])
-    _bump(tables)
+    # One object's version (a motion's: its own pages only), counted per family.
+    _bumped.update(f"{row.split('#')[0]} (one object)" for row in rows)
+    _bump(tables, rows)
 
 
 pagecache.bump = _recording_bump

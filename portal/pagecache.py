@@ -10,10 +10,19 @@ How it stays correct:
 * **What a page depends on**: while a page is rendered, every SELECT is watched and the tables
   of the portal's apps it reads are noted. The entry keeps, for each of those tables, the
   table's *version* as it was before rendering began. Each table has one version number in the
-  shared cache (Redis in production); all of them are read together with the entry in one round
-  trip, and an entry is served only while none of its tables has a newer version. A district
-  page reads no motion table, so a publication does not outdate it; a motion page reads no
-  indicator table, so an import does not outdate it.
+  shared cache (in production fields of one Redis hash, portal/cache.py); all of them are read
+  together with the entry in one round trip, and an entry is served only while none of its
+  tables has a newer version. A district page reads no motion table, so a publication does not
+  outdate it; a motion page reads no indicator table, so an import does not outdate it.
+* **One object's pages**: a motion's page, its reports' pages and PDFs show only that motion's
+  rows of its family of tables (`page_cache_rows` of the app: the motion, its questions,
+  events, reports …). Such a page calls ``scope("motion", pk)`` and then depends, for those
+  tables, on the motion's own version and on the family's "@motion" version instead of the
+  tables'. Services that change one motion run inside ``row_writes("motion", pk)``
+  (``writes_rows_of``): their writes raise the tables' versions (lists, feeds, search, home)
+  and the motion's version, not "@motion"; every other write to those tables (the admin, a
+  bulk update, a script) raises "@motion" and so renders every motion's pages anew. Publishing
+  one answer therefore leaves the pages of the other 20,000 motions cached.
 * **Invalidation**: every INSERT, UPDATE or DELETE on a table of the portal's own apps bumps that
   table's version – whether it comes from a form, a service, the admin, an import
   (``bulk_create``), ``QuerySet.update()``, a task worker or a management command. It is bumped
@@ -61,6 +70,11 @@ from portal.middleware import visitor_language
 logger = logging.getLogger(__name__)
 
 VERSION_PREFIX = "pagecache:v:"
+# With Redis (portal/cache.py) all versions are fields of this one hash.
+COUNTERS = "pagecache:versions"
+# The versions of single objects (a motion and what belongs to it): a Redis hash, or one key each.
+ROWS = "pagecache:rows"
+ROW_PREFIX = "pagecache:r:"
 HEADER = "X-Page-Cache"
 WRITE_RE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([\w.]+)"?', re.IGNORECASE)
 READ_RE = re.compile(r'\b(?:FROM|JOIN)\s+"?([\w.]+)"?', re.IGNORECASE)
@@ -77,6 +91,14 @@ _snapshot: contextvars.ContextVar[dict[str, int] | None] = contextvars.ContextVa
     "snapshot", default=None
 )
 _private: contextvars.ContextVar[bool] = contextvars.ContextVar("private", default=False)
+# The object (family, pk) whose rows the writes inside `row_writes()` change, and the one a page
+# being rendered is scoped to (`scope()`).
+_row_writes: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar(
+    "row_writes", default=None
+)
+_scope: contextvars.ContextVar[tuple[str, int] | None] = contextvars.ContextVar(
+    "scope", default=None
+)
 
 
 # --- the versions ------------------------------------------------------------------------------
@@ -96,18 +118,43 @@ def _watched() -> frozenset[str]:
     return _watched_tables
 
 
+@functools.cache
+def _families() -> dict[str, str]:
+    """Table → family: the tables an app names per family of rows (`page_cache_rows` on its
+    AppConfig, e.g. a motion with its questions, events and reports)."""
+    return {
+        config.get_model(name)._meta.db_table: family
+        for config in registry.page_cache_configs()
+        for family, names in getattr(config, "page_cache_rows", {}).items()
+        for name in names
+    }
+
+
+@functools.cache
+def _sorted_tables() -> tuple[str, ...]:
+    """The watched tables, and per family "@family": the version of its tables' writes that no
+    `row_writes()` attributed to one object."""
+    return tuple(sorted({*_watched(), *(f"@{family}" for family in _families().values())}))
+
+
 def _version_key(table: str) -> str:
     return VERSION_PREFIX + table
 
 
 def _fetch(*keys: str) -> tuple[dict[str, int], dict]:
     """The versions of all watched tables and the entries under `keys`, in one round trip."""
-    tables = sorted(_watched())
+    tables = _sorted_tables()
+    if hasattr(cache, "get_with_counters"):  # Redis (portal/cache.py): the versions in one hash
+        found, entries = cache.get_with_counters(COUNTERS, list(keys))
+        missing = [table for table in tables if table not in found]
+        if missing:
+            # A fresh (or flushed) cache starts at the clock, never at an old number whose
+            # pages might still be stored.
+            found.update(cache.init_counters(COUNTERS, missing, time.time_ns()))
+        return {table: found[table] for table in tables}, entries
     found = cache.get_many([*keys, *map(_version_key, tables)])
     missing = [table for table in tables if _version_key(table) not in found]
     if missing:
-        # A fresh (or flushed) cache starts at the clock, never at an old number whose pages
-        # might still be stored.
         start = time.time_ns()
         for table in missing:
             cache.add(_version_key(table), start, timeout=None)
@@ -120,29 +167,50 @@ def current_versions() -> dict[str, int]:
     return _fetch()[0]
 
 
-def bump(tables=None) -> None:
-    """Invalidate what was computed from `tables` (default: every watched table)."""
-    for table in _watched() if tables is None else tables:
-        logger.debug("Page cache: version of %s bumped", table)
-        key = _version_key(table)
+def bump(tables=None, rows=()) -> None:
+    """Invalidate what was computed from `tables` (default: every watched table) and from the
+    objects `rows` ("family#pk")."""
+    names = sorted(_sorted_tables() if tables is None else tables)
+    logger.debug("Page cache: versions of %s %s bumped", names, list(rows))
+    try:
+        _raise(COUNTERS, VERSION_PREFIX, names)
+        _raise(ROWS, ROW_PREFIX, rows)
+    except Exception:  # the cache is down: log it, never break the write that caused it
+        logger.exception("Could not invalidate the page cache")
+
+
+def _raise(counters: str, prefix: str, names) -> None:
+    if not names:
+        return
+    if hasattr(cache, "incr_counters"):  # Redis: one round trip, atomic per name
+        cache.incr_counters(counters, names, time.time_ns())
+        return
+    for name in names:
         try:
-            try:
-                cache.incr(key)
-            except ValueError:  # no version yet
-                cache.add(key, time.time_ns(), timeout=None)
-        except Exception:  # the cache is down: log it, never break the write that caused it
-            logger.exception("Could not invalidate the page cache")
-            return
+            cache.incr(prefix + name)
+        except ValueError:  # no version yet
+            cache.add(prefix + name, time.time_ns(), timeout=None)
+
+
+def _row_versions(rows: list[str]) -> dict[str, int]:
+    """The versions of the objects `rows`; one never written starts at the clock."""
+    start = time.time_ns()
+    if hasattr(cache, "init_counters"):
+        return cache.init_counters(ROWS, rows, start)
+    for row in rows:
+        cache.add(ROW_PREFIX + row, start, timeout=None)
+    found = cache.get_many([ROW_PREFIX + row for row in rows])
+    return {row: found[ROW_PREFIX + row] for row in rows if ROW_PREFIX + row in found}
 
 
 class _BumpOnCommit:
-    """The on-commit callback for one table (one per table and transaction)."""
+    """The on-commit callback for one write's versions (one per kind of write and transaction)."""
 
-    def __init__(self, table: str):
-        self.table = table
+    def __init__(self, tables: tuple[str, ...], rows: tuple[str, ...]):
+        self.key = (tables, rows)
 
     def __call__(self) -> None:
-        bump([self.table])
+        bump(*self.key)
 
 
 @contextlib.contextmanager
@@ -156,23 +224,77 @@ def private_writes():
         _private.reset(token)
 
 
+@contextlib.contextmanager
+def row_writes(family: str, pk: int):
+    """Writes inside change, of `family`'s tables, only the rows of object `pk` (a motion with
+    its questions, events, reports …): pages scoped to other objects (`scope()`) stay cached.
+    Lists, feeds and every page not scoped still depend on the tables and are invalidated."""
+    token = _row_writes.set((family, pk) if pk is not None else None)
+    try:
+        yield
+    finally:
+        _row_writes.reset(token)
+
+
+def writes_rows_of(family: str, owner):
+    """Decorator of a service or task whose writes belong to one object: `owner(*args,
+    **kwargs)` is its pk (None: unknown, the writes count for all of `family`), e.g.
+    ``@writes_rows_of("motion", lambda motion, **_: motion.pk)``. Put it above
+    ``transaction.atomic``, so what runs on commit (a PDF rendered at once) counts too."""
+
+    def decorate(function):
+        @functools.wraps(function)
+        def wrapper(*args, **kwargs):
+            with row_writes(family, owner(*args, **kwargs)):
+                return function(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _invalidated_by(table: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The versions a write to `table` raises: the table's, and its object's or its family's."""
+    family = _families().get(table)
+    if family is None:
+        return (table,), ()
+    owner = _row_writes.get()
+    if owner is not None and owner[0] == family:
+        return (table,), (f"{family}#{owner[1]}",)
+    return (table, f"@{family}"), ()
+
+
+def _note_reads(tables) -> None:
+    reads = _reads.get()
+    if reads is None:
+        return
+    scope = _scope.get()
+    for table in tables:
+        if table not in _watched():
+            continue
+        if scope is not None and _families().get(table) == scope[0]:
+            reads.update((f"@{scope[0]}", f"{scope[0]}#{scope[1]}"))
+        else:
+            reads.add(table)
+
+
 def _on_query(execute, sql, params, many, context):
     result = execute(sql, params, many, context)
     write = WRITE_RE.match(sql)
     if write:
         table = write.group(1)
         if table in _watched() and not _private.get() and not LAST_LOGIN_RE.match(sql):
-            bump([table])
+            tables, rows = _invalidated_by(table)
+            bump(tables, rows)
             connection = context["connection"]
+            callback = _BumpOnCommit(tables, rows)
             if connection.in_atomic_block and not any(
-                getattr(callback, "table", None) == table
-                for _sids, callback, _robust in connection.run_on_commit
+                getattr(other, "key", None) == callback.key
+                for _sids, other, _robust in connection.run_on_commit
             ):
-                transaction.on_commit(_BumpOnCommit(table), using=connection.alias)
+                transaction.on_commit(callback, using=connection.alias)
     else:
-        reads = _reads.get()
-        if reads is not None:
-            reads.update(table for table in READ_RE.findall(sql) if table in _watched())
+        _note_reads(READ_RE.findall(sql))
     return result
 
 
@@ -198,6 +320,9 @@ def _valid(entry, versions: dict[str, int]):
     if entry is None:
         return _MISSING
     dependencies, value = entry
+    rows = [name for name in dependencies if "#" in name and name not in versions]
+    if rows:  # a page scoped to an object: one more round trip for the object's version
+        versions = {**versions, **_row_versions(rows)}
     if all(versions.get(table) == version for table, version in dependencies.items()):
         reads = _reads.get()
         if reads is not None:
@@ -217,27 +342,57 @@ def _store(key: str, versions: dict[str, int], reads: set[str], value, timeout: 
 
 
 @contextlib.contextmanager
-def _tracking(versions: dict[str, int]):
-    """Note the tables read inside; they are added to an enclosing tracker as well."""
+def _tracking(versions: dict[str, int], scoped: bool = False):
+    """Note the tables read inside; they are added to an enclosing tracker as well. A value
+    computed inside (a remembered total) is not scoped to the page's object unless `scoped`."""
     outer = _reads.get()
     reads: set[str] = set()
-    tokens = (_reads.set(reads), _snapshot.set(versions))
+    tokens = (
+        _reads.set(reads),
+        _snapshot.set(versions),
+        _scope.set(_scope.get() if scoped else None),
+    )
     try:
         yield reads
     finally:
         _reads.reset(tokens[0])
         _snapshot.reset(tokens[1])
+        _scope.reset(tokens[2])
         if outer is not None:
             outer.update(reads)
 
 
-def remember(key: str, compute):
+def scope(family: str, pk: int) -> bool:
+    """The page being rendered shows, of `family`'s tables, only the rows of object `pk` (a
+    motion's page: the motion, its questions, events and published reports), so it depends on
+    that object's version instead of those tables': a publication of another motion leaves it
+    cached. Call it first and read everything the page shows after it: what was read before
+    does not count. Values kept with `remember()` and other tables still count as a whole.
+    True when the page is scoped now (the view then reads its object again)."""
+    versions, reads = _snapshot.get(), _reads.get()
+    if versions is None or reads is None or _scope.get() is not None:
+        return False  # not a page the cache keeps
+    row = f"{family}#{pk}"
+    try:
+        # Read before the data, like the tables' versions: a write committing meanwhile
+        # raises it again, so the page cannot outlive the commit.
+        versions[row] = _row_versions([row])[row]
+    except Exception:
+        logger.exception("Page cache unavailable")
+        return False
+    reads.clear()
+    _scope.set((family, pk))
+    return True
+
+
+def remember(key: str, compute, *, scoped: bool = False):
     """`compute()` once per version of the tables it reads, shared by all processes: totals and
     lists that writes to those tables invalidate together with the pages (e.g. the count behind
-    a pager)."""
+    a pager). `scoped`: the value shows only the rows of the object the page is scoped to
+    (`scope()`), so it depends on that object's version like the page."""
     if settings.PAGE_CACHE_SECONDS <= 0:
         return compute()
-    full_key = f"memo:{key}"
+    full_key = f"memo:{settings.PORTAL_RELEASE}:{key}"
     try:
         versions = _snapshot.get()
         if versions is None:
@@ -250,39 +405,10 @@ def remember(key: str, compute):
         return compute()
     value = _valid(entry, versions)
     if value is _MISSING:
-        with _tracking(versions) as reads:
+        with _tracking(versions, scoped) as reads:
             value = compute()
         _store(full_key, versions, reads, value, MEMO_SECONDS)
     return value
-
-
-def data_version(*app_labels: str) -> str:
-    """A short token that changes whenever a table of these apps is written: the key of a
-    template fragment rendered from their data (``{% cache … data_version %}``), so a large
-    table or chart is rendered once per version of the data, not per request. Inside a page
-    it uses the versions the page cache read when the request began (the same rule as the page:
-    a fragment rendered from data that is being committed is outdated by the bump on commit)."""
-    if settings.PAGE_CACHE_SECONDS <= 0:
-        # Without the page cache writes bump versions only where the cache is shared (not
-        # with the local-memory cache of several processes): never reuse a fragment then.
-        return f"uncached-{time.time_ns()}"
-    versions = _snapshot.get()
-    try:
-        if versions is None:
-            versions = current_versions()
-    except Exception:
-        logger.exception("Page cache unavailable")
-        return f"uncached-{time.time_ns()}"  # never reuse a fragment without knowing versions
-    prefixes = tuple(f"{label}_" for label in app_labels)
-    relevant = sorted((t, v) for t, v in versions.items() if t.startswith(prefixes))
-    return hashlib.sha256(repr(relevant).encode()).hexdigest()[:16]
-
-
-def fragment_context(*app_labels: str) -> dict:
-    """What a template's ``{% cache fragment_seconds "name" … data_version %}`` needs: the
-    version token of the apps' tables, and 0 seconds (keep nothing) without the page cache."""
-    seconds = MEMO_SECONDS if settings.PAGE_CACHE_SECONDS > 0 else 0
-    return {"fragment_seconds": seconds, "data_version": data_version(*app_labels)}
 
 
 def count(queryset) -> int:
@@ -391,7 +517,7 @@ class PageCacheMiddleware:
         query = request.GET.urlencode()
         url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
         digest = hashlib.sha256(url.encode()).hexdigest()
-        return f"page:{language}:{digest}"
+        return f"page:{settings.PORTAL_RELEASE}:{language}:{digest}"
 
 
 # --- configuration check -----------------------------------------------------------------------

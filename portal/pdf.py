@@ -21,6 +21,10 @@ from urllib.parse import unquote, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse, HttpResponseNotModified
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -178,11 +182,6 @@ def html_to_pdf(html: str, *, fetcher: PortalURLFetcher | None = None) -> bytes:
 def stored_pdf_response(request, *, path: str, sha256: str, size: int | None, filename: str):
     """A stored PDF (a report's, a motion's) with its SHA-256 as ETag: 304 for a client that
     has it; a plain response for a small file, which the page cache can hold; streamed else."""
-    from django.core.files.storage import default_storage
-    from django.http import FileResponse, HttpResponse, HttpResponseNotModified
-    from django.utils.cache import patch_cache_control
-    from django.utils.http import content_disposition_header
-
     etag = f'"{sha256}"'
     if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
         response = HttpResponseNotModified()

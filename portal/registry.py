@@ -10,7 +10,8 @@ Each app declares its contributions on its AppConfig:
   the page cache (``portal.pagecache``); ``page_cache_ignored`` names models of the app that no
   public page shows; ``page_cache_parameters`` the query parameters its public pages read (the
   page cache drops all others from anonymous requests, so they neither bypass it nor end up in
-  a cached page).
+  a cached page); ``page_cache_rows`` families of models whose rows belong to one object (name
+  -> model names), for pages scoped to one object (``pagecache.scope``).
 - ``role_permissions``: role -> codenames of the app's model permissions (``portal.roles``).
 """
 

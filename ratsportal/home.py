@@ -6,8 +6,11 @@ A fixed number of queries whatever the amount of data (tests/portal/test_home.py
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from portal import formats, pagecache
@@ -20,6 +23,8 @@ from requests_app.models import AnswerReport, Motion
 LATEST_REPORTS = 5
 OPEN_MOTIONS = 6
 NEXT_MEETINGS = 3
+# Meetings of today kept beyond NEXT_MEETINGS, for those that begin in the course of the day.
+SPARE_MEETINGS = 5
 # The city figures on the home page, in this order (the indicator catalogue's keys).
 KEY_FIGURES = ("pks.890000", "pks.899000", "pks.890000.clearance", "survey.safe_at_night")
 
@@ -71,13 +76,24 @@ def open_motions():
     )
 
 
-def next_meetings():
+def next_meetings(now: datetime):
     return (
         public_council_meetings()
-        .upcoming()
+        .upcoming(now)
         .select_related("organization", "location")
-        .order_by("start", "pk")[:NEXT_MEETINGS]
+        .order_by("start", "pk")
     )
+
+
+def upcoming_meetings(candidates: list) -> list:
+    """The next meetings from now on, out of `candidates`: those from the start of today on
+    (remembered with the page's sections). Meetings that have begun since are dropped here;
+    if too few remain, the database answers."""
+    now = timezone.now()
+    upcoming = [meeting for meeting in candidates if meeting.start >= now]
+    if len(upcoming) < NEXT_MEETINGS and len(candidates) == NEXT_MEETINGS + SPARE_MEETINGS:
+        return list(next_meetings(now)[:NEXT_MEETINGS])
+    return upcoming[:NEXT_MEETINGS]
 
 
 def key_figures() -> list[KeyFigure]:
@@ -120,15 +136,29 @@ def key_figures() -> list[KeyFigure]:
 
 
 def home_context() -> dict:
-    # The figures and the newest reports depend on the data only, not on the clock: computed
-    # once per version of the tables they read (portal.pagecache.remember), shared by all
-    # processes. Open motions and next meetings depend on today and stay per request.
-    # The figures are formatted for the visitor's language: one entry per language.
+    """What the home page shows. The sections drawn from the data are rendered once per version
+    of the tables they read (portal.pagecache.remember), shared by all processes, apart per
+    language and day (the deadline lights count days); only the next meetings depend on the
+    clock, and of them only the choice is made per request."""
+    key = f"home:sections:{get_language()}:{timezone.localdate()}"
+    news, figures, meetings = pagecache.remember(key, _sections)
+    return {"news": news, "figures": figures, "next_meetings": upcoming_meetings(meetings)}
+
+
+def _sections() -> tuple[str, str, list]:
+    """The newest reports and open motions, the key figures (HTML: home.html's partials) and
+    the meetings from the start of today on."""
+    # The figures cost most and change least: kept apart, across days.
     figures = pagecache.remember(f"home:key_figures:{get_language()}", key_figures)
-    return {
+    context = {
+        "reports": list(latest_reports()),
         "open_motions": list(open_motions()),
-        "next_meetings": list(next_meetings()),
         "key_figures": figures,
         "synthetic": any(figure.synthetic for figure in figures),
-        "reports": pagecache.remember("home:latest_reports", lambda: list(latest_reports())),
     }
+    start_of_day = timezone.make_aware(datetime.combine(timezone.localdate(), time.min))
+    return (
+        render_to_string("ratsportal/home.html#news", context),
+        render_to_string("ratsportal/home.html#figures", context),
+        list(next_meetings(start_of_day)[: NEXT_MEETINGS + SPARE_MEETINGS]),
+    )

@@ -4,6 +4,7 @@ One file, configured by environment variables (see README "Konfiguration"). The 
 the demo: DEBUG on, SQLite under var/, console mail, immediate tasks, local-memory cache.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -218,13 +219,39 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "ratsportal"),
         }
     }
+    # {% cache %} fragments: the same Redis, but an outage renders the fragment (no error).
+    CACHES["template_fragments"] = {
+        **CACHES["default"],
+        "BACKEND": "portal.cache.FragmentRedisCache",
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def _source_fingerprint() -> str:
+    """Changes whenever the deployed code or templates change (their paths, sizes and times)."""
+    digest = hashlib.sha256()
+    for folder in ("portal", "prevention", "requests_app", "ratsportal", "templates"):
+        for path in sorted((BASE_DIR / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".mo"}:
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(BASE_DIR)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+                )
+    return digest.hexdigest()[:12]
+
+
+# The release whose code rendered a cached page, remembered HTML or a fragment: part of their keys,
+# so a deployment never serves markup of the code before it (the data versions stay shared by
+# all releases, so invalidation still reaches every process during a rolling restart). Set
+# PORTAL_RELEASE (e.g. the git commit) to share entries between hosts of one release.
+PORTAL_RELEASE = os.environ.get("PORTAL_RELEASE") or _source_fingerprint()
+CACHES.setdefault("template_fragments", {**CACHES["default"]})["VERSION"] = PORTAL_RELEASE
 
 # Page cache for anonymous visitors (portal/pagecache.py): seconds a page may be served from the
 # cache at most (pages showing "next meetings" depend on the clock); 0 turns it off. Every

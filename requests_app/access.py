@@ -210,10 +210,12 @@ _REPORT_PEOPLE = {
 
 def report_actions(*, report: AnswerReport, user) -> set[str]:
     """The actions `user` may take on `report` now (the pages offer only these)."""
+    candidates = {who for states, who in REPORT_RULES.values() if report.status in states}
+    allowed = {who for who in candidates if _REPORT_PEOPLE[who][0](user, report.motion)}
     actions = {
         action
         for action, (states, who) in REPORT_RULES.items()
-        if report.status in states and _REPORT_PEOPLE[who][0](user, report.motion)
+        if report.status in states and who in allowed
     }
     if actions & FOUR_EYES_ACTIONS and has_edited(user, report):
         actions -= FOUR_EYES_ACTIONS

@@ -31,6 +31,22 @@ class RequestsAppConfig(AppConfig):
         "ContributionRequest_attachments",
         "CoSignRequest",
     )
+    # A motion's own page, its reports' pages and PDFs show only its rows of these tables
+    # (`pagecache.scope`); services that change one motion say so (`pagecache.writes_rows_of`),
+    # so publishing one motion's answer leaves the pages of the others cached.
+    page_cache_rows = {
+        "motion": (
+            "Motion",
+            "Motion_submitters",
+            "Question",
+            "MotionEvent",
+            "AnswerReport",
+            "AnswerReport_documents",
+            "Answer",
+            "Exhibit",
+            "Exhibit_districts",
+        )
+    }
     # Motions are drafted and moved through their workflow on the portal's own pages (access.py
     # checks faction and role there); these are the admin permissions on top.
     role_permissions = {

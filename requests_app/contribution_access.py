@@ -73,12 +73,14 @@ def departments_to_cosign(report: AnswerReport):
     )
 
 
-def cosign_blocking(report: AnswerReport) -> str | None:
+def cosign_blocking(report: AnswerReport, latest: list[CoSignRequest] | None = None) -> str | None:
     """Why the report cannot go to review yet (co-signatures outstanding or objected), or None.
 
     Only the newest request per department counts: after an objection the author revises the
-    draft and asks that department again. report_submit asks this before review starts."""
-    latest = list(report.cosign_requests.latest_per_organization().for_list())
+    draft and asks that department again. report_submit asks this before review starts.
+    `latest`: those requests, if the caller has them already (with their organizations)."""
+    if latest is None:
+        latest = list(report.cosign_requests.latest_per_organization().for_list())
     objected = [cosign for cosign in latest if cosign.state == CoSignRequest.State.OBJECTED]
     if objected:
         return gettext(

@@ -35,6 +35,7 @@ from django.utils.translation import gettext as _
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
+from portal import pagecache
 from portal.mail import absolute_url
 from portal.pdf import html_text, html_to_pdf
 from requests_app import motion_pdf
@@ -217,7 +218,12 @@ def _record_failure(report_id: int, token: str, error: Exception) -> None:
         logger.exception("PDF of report %s: could not enqueue the retry", report_id)
 
 
+def _motion_of_report(report_id: int) -> int | None:
+    return AnswerReport.objects.filter(pk=report_id).values_list("motion_id", flat=True).first()
+
+
 @task
+@pagecache.writes_rows_of("motion", _motion_of_report)  # pages of other motions stay cached
 def render_report_pdf(report_id: int) -> dict:
     """Render and store the PDF of a published report, at most once per report edition.
 
@@ -289,6 +295,7 @@ def requeue_orphaned_pdfs() -> list[int]:
 
 
 @task
+@pagecache.writes_rows_of("motion", lambda motion_id: motion_id)  # other motions stay cached
 def render_motion_pdf(motion_id: int) -> dict:
     """Render and store the PDF of a public motion, unless the stored one shows the same data.
 

@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from portal import roles
 from prevention.models.districts import load_districts
@@ -50,8 +51,19 @@ def _test_settings(settings, tmp_path):
     # Each test starts with an empty cache: a page cached by an earlier test would show data that
     # test's rollback removed (rollbacks do not invalidate the page cache; writes do).
     cache.clear()
+    # Each test starts in German, whatever language an earlier test's request left active
+    # (portal.middleware.LanguageMiddleware activates the visitor's language for the thread).
+    translation.activate("de")
     # Hashing test passwords with PBKDF2 would dominate the suite's run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def uncached(client):
+    """A visitor the page cache never answers (a cookie it does not know): the view runs, so
+    what it keeps per version of the data (`pagecache.remember`) shows in query counts."""
+    client.cookies["unbekannt"] = "1"
+    return client
 
 
 @pytest.fixture

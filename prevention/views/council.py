@@ -9,11 +9,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from portal.models import AgendaItem, Attachment, Membership, Organization
+from portal import pagecache
+from portal.models import AgendaItem, Attachment, Meeting, Membership, Organization
 from prevention import figures
 from prevention.access import get_public_meeting
 from prevention.calendar import meetings_calendar
@@ -50,26 +53,43 @@ def attachment_response(attachment: Attachment) -> FileResponse:
 @login_not_required
 @require_safe
 def council(request: HttpRequest) -> HttpResponse:
+    # All but the next meetings once per version of the data it shows (issue 20: one round trip
+    # to the cache, no query), apart per language; the clock picks the next meetings.
+    ahead, intro, rest = pagecache.remember(
+        f"prevention:council:{get_language()}", _council_page_parts
+    )
+    now = timezone.now()
+    context = {
+        "intro": intro,
+        "upcoming": [meeting for meeting in ahead if meeting.start >= now][:3],
+        "rest": rest,
+    }
+    return render(request, "prevention/council/council.html", context)
+
+
+def _council_page_parts() -> tuple[list[Meeting], str, str]:
+    """The meetings from now on (each view picks those still ahead) and the page's HTML before
+    and after them (council.html's partials)."""
     context = council_context()
     kpr = context["kpr"]
     measures = list(Measure.objects.public().for_listing())
     funding_rows = Funding.objects.public().by_year_and_source()
-    upcoming = public_council_meetings().upcoming().order_by("start")
-    return render(
-        request,
-        "prevention/council/council.html",
-        {
-            **context,
-            "members": _members(kpr),
-            "working_groups": working_groups().filter(parent=kpr).order_by("name") if kpr else [],
-            "measures": measures,
-            "measures_by_district": _measures_by_district(measures),
-            "funding_rows": funding_rows,
-            "funding_totals": funding_totals(funding_rows),
-            "funding_chart": figures.funding_chart(funding_rows, chart_id="foerderung-diagramm"),
-            "funding_summary": figures.funding_summary(funding_rows),
-            "upcoming": list(upcoming.select_related("location")[:3]),
-        },
+    context |= {
+        "members": _members(kpr),
+        "working_groups": working_groups().filter(parent=kpr).order_by("name") if kpr else [],
+        "measures": measures,
+        "measures_by_district": _measures_by_district(measures),
+        "funding_rows": funding_rows,
+        "funding_totals": funding_totals(funding_rows),
+        "funding_chart": figures.funding_chart(funding_rows, chart_id="foerderung-diagramm"),
+        "funding_summary": figures.funding_summary(funding_rows),
+    }
+    ahead = list(public_council_meetings().upcoming().only("pk", "name", "start").order_by("start"))
+    template = "prevention/council/council.html"
+    return (
+        ahead,
+        render_to_string(f"{template}#intro", context),
+        render_to_string(f"{template}#rest", context),
     )
 
 
@@ -101,16 +121,26 @@ def _measures_by_district(measures: list[Measure]) -> list[tuple[str, list[Measu
 @login_not_required
 @require_safe
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = public_council_meetings().select_related("organization", "location")
+    # The council and all its public meetings once per version of the data (issue 20: one
+    # round trip to the cache, no query; a council meets a few times a year), newest first;
+    # the clock splits them.
+    context = pagecache.remember("prevention:meeting_list", _council_and_meetings)
+    meetings = context["meetings"]
     now = timezone.now()
-    upcoming = list(meetings.upcoming(now).order_by("start"))
-    past = Paginator(meetings.past(now).order_by("-start", "pk"), MEETINGS_PER_PAGE)
+    upcoming = [meeting for meeting in reversed(meetings) if meeting.start >= now]
+    past = Paginator([meeting for meeting in meetings if meeting.start < now], MEETINGS_PER_PAGE)
     page = past.get_page(request.GET.get("seite"))
     return render(
         request,
         "prevention/council/meeting_list.html",
-        {**council_context(), "upcoming": upcoming, "page": page},
+        {**context, "upcoming": upcoming, "page": page},
     )
+
+
+def _council_and_meetings() -> dict:
+    """The council (council_context) and its public meetings, newest first."""
+    meetings = public_council_meetings().select_related("organization", "location")
+    return {**council_context(), "meetings": list(meetings.order_by("-start", "pk"))}
 
 
 def agenda_rows(items) -> list[dict]:
@@ -127,19 +157,26 @@ def agenda_rows(items) -> list[dict]:
 @login_not_required
 @require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Once per version of the data it shows (issue 20), apart per language. A meeting that is
+    # not public raises Http404 inside, so nothing is kept for it.
+    key = f"prevention:meeting_detail:{pk}:{get_language()}"
+    name, main = pagecache.remember(key, lambda: _meeting_page_parts(pk))
+    context = {"meeting_name": name, "main": main}
+    return render(request, "prevention/council/meeting_detail.html", context)
+
+
+def _meeting_page_parts(pk: int) -> tuple[str, str]:
+    """The meeting's name and the page's main part (meeting_detail.html's partial)."""
     meeting = get_public_meeting(pk)
     items = AgendaItem.objects.filter(meeting=meeting).order_by("order", "pk")
     attachments = meeting.attachments.public().order_by("name", "pk")
-    return render(
-        request,
-        "prevention/council/meeting_detail.html",
-        {
-            **council_context(),
-            "meeting": meeting,
-            "agenda": agenda_rows(items),
-            "attachments": attachments,
-        },
-    )
+    context = {
+        **council_context(),
+        "meeting": meeting,
+        "agenda": agenda_rows(items),
+        "attachments": attachments,
+    }
+    return meeting.name, render_to_string("prevention/council/meeting_detail.html#main", context)
 
 
 @login_not_required

@@ -7,13 +7,18 @@ with the message in CSV/JSON; never a 500 or a made-up number.
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from portal import pagecache
 from portal.opendata import csv_response
 from prevention import effect_outputs, effects
 from prevention.access import may_see_withheld
@@ -46,6 +51,14 @@ def _query(request: HttpRequest) -> str:
 @require_safe
 def effect_overview(request: HttpRequest) -> HttpResponse:
     reveal = may_see_withheld(request.user)
+    # Once per version of the data it shows (issue 20), apart per language and for the office.
+    key = f"prevention:effect_overview:{int(reveal)}:{get_language()}"
+    main = pagecache.remember(key, lambda: _overview_main(reveal))
+    return render(request, "prevention/effects/overview.html", {"main": main})
+
+
+def _overview_main(reveal: bool) -> str:
+    """The overview's main part (overview.html's partial)."""
     results = []
     indicators = effects.analysable(list(Indicator.objects.all()))
     shared = effects.Shared(indicators)
@@ -78,24 +91,40 @@ def effect_overview(request: HttpRequest) -> HttpResponse:
         ),
         "reference": effects.DEFAULT_REFERENCE,
     }
-    return render(request, "prevention/effects/overview.html", context)
+    return render_to_string("prevention/effects/overview.html#main", context)
 
 
 @login_not_required
 @require_safe
 def effect_detail(request: HttpRequest, key: str) -> HttpResponse:
+    query = _query(request)
+    reveal = may_see_withheld(request.user)
+    # Once per version of the data it shows (issue 20), apart per language, for the office and
+    # per parameters as given (the download links repeat them). Bad input is never kept.
+    digest = hashlib.sha256(query.encode()).hexdigest()[:16]
+    memo_key = f"prevention:effect_detail:{key}:{int(reveal)}:{get_language()}:{digest}"
+    status = 200
+    try:
+        name, main = pagecache.remember(memo_key, lambda: _detail_parts(request, key, query))
+    except effects.EffectError as error:
+        indicator = Indicator.objects.filter(key=key).first()
+        name, main = _render_detail(indicator, {"key": key, "query": query, "error": error.message})
+        status = 400
+    context = {"indicator_name": name, "main": main}
+    return render(request, "prevention/effects/detail.html", context, status=status)
+
+
+def _detail_parts(request: HttpRequest, key: str, query: str) -> tuple[str | None, str]:
+    """The indicator's name and the page's main part, with the analysis or why there is none;
+    raises EffectError on bad input."""
     indicator = Indicator.objects.filter(key=key).first()
-    context = {"indicator": indicator, "key": key, "query": _query(request)}
+    context = {"key": key, "query": query}
     try:
         analysis = _analyse(request, key)
     except effects.EffectError as error:
-        context["error"] = error.message
-        return render(
-            request,
-            "prevention/effects/detail.html",
-            context,
-            status=400 if error.bad_request else 200,
-        )
+        if error.bad_request:
+            raise
+        return _render_detail(indicator, context | {"error": error.message})
     context |= {
         "analysis": analysis,
         "summary": effect_outputs.summary(analysis),
@@ -108,7 +137,14 @@ def effect_detail(request: HttpRequest, key: str) -> HttpResponse:
         "license_url": LICENSE_URL,
         "reference_text": f"{analysis.reference:%d.%m.%Y}",
     }
-    return render(request, "prevention/effects/detail.html", context)
+    return _render_detail(indicator, context)
+
+
+def _render_detail(indicator: Indicator | None, context: dict) -> tuple[str | None, str]:
+    html = render_to_string(
+        "prevention/effects/detail.html#main", {"indicator": indicator, **context}
+    )
+    return (indicator.name if indicator else None), html
 
 
 def _error_response(error: effects.EffectError, content_type: str) -> HttpResponse:

@@ -7,8 +7,9 @@ belongs to the office (prevention.access); the staff import is in office.py.
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import register_converter
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -145,33 +146,40 @@ def _sort_headers(indicator: Indicator, query: dict, sort: str, descending: bool
 @login_not_required
 @require_safe
 def district_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    district = get_object_or_404(District, slug=slug)
     reveal = may_see_withheld(request.user)
+    # The whole profile once per version of the data it shows (issue 20: one round trip to the
+    # cache, no query), apart per language and for the office (withheld figures). An unknown
+    # slug raises Http404 inside, so nothing is kept for it.
+    key = f"prevention:district_detail:{slug}:{int(reveal)}:{get_language()}"
+    name, main = pagecache.remember(key, lambda: _district_page_parts(slug, reveal))
+    return render(
+        request,
+        "prevention/indicators/district_detail.html",
+        {"district_name": name, "main": main},
+    )
 
-    def compute() -> dict:
-        districts = list(District.objects.all())
-        indicators = list(Indicator.objects.all())
-        trends = stats.district_trends(district, indicators, districts, reveal=reveal)
-        populations = list(district.populations.all())
-        return {
-            "sections": [_trend_section(trend) for trend in trends],
-            "population": populations[-1] if populations else None,
-            "synthetic": any(trend.synthetic for trend in trends)
-            or any(p.synthetic for p in populations[-1:]),
-            "withheld": any(trend.withheld for trend in trends),
-        }
 
-    # Figures and charts once per version of the data (issue 20: loading the values was more
-    # than half of the page's time), the sections' HTML in a fragment cache by the same rule.
-    key = f"district:{district.pk}:{int(reveal)}:{get_language()}"
+def _district_page_parts(slug: str, reveal: bool) -> tuple[str, str]:
+    """The district's name and the page's main part (district_detail.html's partial)."""
+    districts = list(District.objects.all())
+    district = next((each for each in districts if each.slug == slug), None)
+    if district is None:
+        raise Http404("No District matches the given query.")
+    indicators = list(Indicator.objects.all())
+    trends = stats.district_trends(district, indicators, districts, reveal=reveal)
+    populations = list(district.populations.all())
     context = {
-        **pagecache.remember(key, compute),
-        **pagecache.fragment_context("prevention"),
         "district": district,
+        "sections": [_trend_section(trend) for trend in trends],
+        "population": populations[-1] if populations else None,
+        "synthetic": any(trend.synthetic for trend in trends)
+        or any(p.synthetic for p in populations[-1:]),
+        "withheld": any(trend.withheld for trend in trends),
         "baseline_year": BASELINE_YEAR,
         "reveal": reveal,
     }
-    return render(request, "prevention/indicators/district_detail.html", context)
+    html = render_to_string("prevention/indicators/district_detail.html#main", context)
+    return district.name, html
 
 
 def _trend_section(trend: stats.Trend) -> dict:
@@ -207,46 +215,53 @@ def _indicator(key: str) -> Indicator:
 @login_not_required
 @require_safe
 def indicator_detail(request: HttpRequest, key: str) -> HttpResponse:
-    indicator = _indicator(key)
     reveal = may_see_withheld(request.user)
-    show_counts = not indicator.per_100k or request.GET.get("darstellung") == "anzahl"
+    counts = request.GET.get("darstellung") == "anzahl"
+    # The whole page once per version of the data it shows (issue 20: one round trip to the
+    # cache, no query), apart per display, language and for the office (withheld figures). An
+    # unknown key raises Http404 inside, so nothing is kept for it.
+    memo_key = f"prevention:indicator_detail:{key}:{int(reveal)}:{int(counts)}:{get_language()}"
+    name, main = pagecache.remember(
+        memo_key, lambda: _indicator_page_parts(key, reveal=reveal, counts=counts)
+    )
+    return render(
+        request,
+        "prevention/indicators/indicator_detail.html",
+        {"indicator_name": name, "main": main},
+    )
 
-    def compute() -> dict:
-        districts = sorted(District.objects.all(), key=lambda d: stats.collate_key(d.name))
-        dataset = stats.load_dataset([indicator], reveal=reveal)
-        years = dataset.years(indicator)
-        city = [dataset.figure(indicator, None, year, districts=districts) for year in years]
-        matrix = [
-            (district, [dataset.figure(indicator, district, year) for year in years])
-            for district in districts
-        ]
-        shown = [figure for _district, row in matrix for figure in row] + city
-        return {
-            "years": years,
-            "incomplete_years": dataset.incomplete_years(indicator, districts),
-            "city": city,
-            "matrix": matrix,
-            "chart": years and figures.city_line_chart(indicator, city, chart_id="stadt-verlauf"),
-            "summary": figures.city_summary(indicator, city),
-            "synthetic": any(figure.synthetic for figure in shown),
-            "withheld": any(figure.withheld for figure in shown),
-        }
 
-    # The figures and the chart once per version of the data (issue 20), the table's HTML in a
-    # fragment cache by the same rule.
-    memo_key = f"indicator:{indicator.pk}:{int(reveal)}:{get_language()}"
+def _indicator_page_parts(key: str, *, reveal: bool, counts: bool) -> tuple[str, str]:
+    """The indicator's name and the page's main part (indicator_detail.html's partial); `counts`:
+    the table shows case numbers even where there are rates."""
+    indicator = _indicator(key)
+    districts = sorted(District.objects.all(), key=lambda d: stats.collate_key(d.name))
+    dataset = stats.load_dataset([indicator], reveal=reveal)
+    years = dataset.years(indicator)
+    city = [dataset.figure(indicator, None, year, districts=districts) for year in years]
+    matrix = [
+        (district, [dataset.figure(indicator, district, year) for year in years])
+        for district in districts
+    ]
+    shown = [figure for _district, row in matrix for figure in row] + city
     context = {
-        **pagecache.remember(memo_key, compute),
-        **pagecache.fragment_context("prevention"),
         "indicator": indicator,
-        "show_counts": show_counts,
+        "show_counts": not indicator.per_100k or counts,
+        "years": years,
+        "incomplete_years": dataset.incomplete_years(indicator, districts),
+        "city": city,
+        "matrix": matrix,
+        "chart": years and figures.city_line_chart(indicator, city, chart_id="stadt-verlauf"),
+        "summary": figures.city_summary(indicator, city),
+        "synthetic": any(figure.synthetic for figure in shown),
+        "withheld": any(figure.withheld for figure in shown),
         "reveal": reveal,
         "baseline_year": BASELINE_YEAR,
-        "measure_label": figures.measure_label(indicator),
         "license_name": downloads.LICENSE_NAME,
         "license_url": downloads.LICENSE_URL,
     }
-    return render(request, "prevention/indicators/indicator_detail.html", context)
+    html = render_to_string("prevention/indicators/indicator_detail.html#main", context)
+    return indicator.name, html
 
 
 @login_not_required

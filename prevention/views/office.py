@@ -168,34 +168,52 @@ def office_meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 @office_required
 @require_http_methods(GET_OR_POST)
 def office_meeting_attachments(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = get_office_meeting(request, pk)
+    return meeting_attachments_page(
+        request,
+        get_office_meeting(request, pk),
+        add=services.meeting_attachment_add,
+        change=services.meeting_attachment_change,
+        url_name="prevention:office_meeting_attachments",
+        template="prevention/council/attachments.html",
+    )
+
+
+def meeting_attachments_page(request, meeting: Meeting, *, add, change, url_name, template):
+    """An office's page of a meeting's files (KPR meetings here, council sessions in
+    requests_app): the upload form and the buttons beside each file. `add` and `change` are the
+    app's services (they check who may act); the page itself is the same for both."""
     if request.method == "POST" and "aktion" in request.POST:
-        _change_attachment(request, meeting)
-        return redirect("prevention:office_meeting_attachments", pk=meeting.pk)
+        _change_attachment(request, meeting, change)
+        return redirect(url_name, pk=meeting.pk)
     # A file alone leaves request.POST empty: bind on the method, not on the data.
     form = AttachmentForm(*_posted(request))
     if request.method == "POST" and form.is_valid():
-        services.meeting_attachment_add(
-            user=request.user,
-            meeting=meeting,
-            upload=form.cleaned_data["file"],
-            name=form.cleaned_data["name"],
-            public=form.cleaned_data["public"],
-        )
-        messages.success(request, _("Die Anlage wurde hochgeladen."))
-        return redirect("prevention:office_meeting_attachments", pk=meeting.pk)
+        try:
+            add(
+                user=request.user,
+                meeting=meeting,
+                upload=form.cleaned_data["file"],
+                name=form.cleaned_data["name"],
+                public=form.cleaned_data["public"],
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Die Anlage wurde hochgeladen."))
+            return redirect(url_name, pk=meeting.pk)
     attachments = meeting.attachments.order_by("name", "pk")
     context = {"form": form, "meeting": meeting, "attachments": attachments}
-    return render(request, "prevention/council/attachments.html", context)
+    return render(request, template, context)
 
 
-def _change_attachment(request: HttpRequest, meeting: Meeting) -> None:
+def _change_attachment(request: HttpRequest, meeting: Meeting, change) -> None:
     """One of the buttons beside an attachment: publish, unpublish or remove it."""
     form = AttachmentChangeForm(request.POST)
     try:
         if not form.is_valid():
             raise ValidationError(_("Unbekannte Aktion."))
-        services.meeting_attachment_change(
+        change(
             user=request.user,
             meeting=meeting,
             attachment_id=form.cleaned_data["anlage"],

@@ -13,10 +13,22 @@ a deletion stub (`deleted: true`). Nothing records when a row stopped being publ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Lookup,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, Greatest
 
 from portal.models import (
@@ -31,6 +43,7 @@ from portal.models import (
     Person,
 )
 from ratsportal.oparl import serializers as s
+from requests_app.models import Motion
 from requests_app.models.sessions import Consultation  # ratsportal is the top floor
 
 
@@ -46,11 +59,53 @@ class Kind:
     serialize: Callable
     modified: Callable[[], object] | None = None  # the shown `modified` (default: the row's)
     stub: Callable | None = None  # properties a deletion stub needs besides id/type/dates
+    # The objects the serializer gets from a slice of `rows()`: model instances, or Rows with
+    # only the columns it reads and their related data loaded in bulk (serializers.Row).
+    load: Callable[[QuerySet], list] = list
 
     def rows(self) -> QuerySet:
         """The queryset with the shown `modified` as `oparl_modified`."""
         expression = self.modified() if self.modified else F("modified")
         return self.queryset().annotate(oparl_modified=expression)
+
+
+class OneOf(Lookup):
+    """`field IN (…)` with the values of a page as one array parameter on PostgreSQL
+    (`= ANY(%s)`): a hundred placeholders cost more to build and send than the query runs."""
+
+    lookup_name = "one_of"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        return f"{lhs} IN ({placeholders})", (*params, *self.rhs)
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*params, self.rhs)
+
+
+def one_of(field: str, values: Iterable[int | None]) -> OneOf:
+    """A filter: `field` is one of the (non-null) values."""
+    return OneOf(F(field), sorted({value for value in values if value is not None}))
+
+
+def rows(queryset: QuerySet, *fields: str, **lookups) -> list[s.Row]:
+    """The queryset's rows with `fields` (and `lookups` under their keys) as attributes."""
+    names = [*fields, *lookups]
+    return [
+        s.Row(**dict(zip(names, values, strict=True)))
+        for values in queryset.values_list(*fields, *lookups.values())
+    ]
+
+
+def grouped(pairs: Iterable[tuple]) -> defaultdict[object, list]:
+    """{key: [values in the order given]} from (key, value) pairs."""
+    groups = defaultdict(list)
+    for key, value in pairs:
+        groups[key].append(value)
+    return groups
 
 
 def latest(*parts) -> Greatest:
@@ -101,13 +156,54 @@ def _person_modified():
 # --- meetings, agenda items, files --------------------------------------------------------
 
 
-def _item_consultations() -> Prefetch:
-    """Every consultation of an item, deleted ones too: their timestamps count (§2.8)."""
-    return Prefetch(
-        "consultations",
-        queryset=Consultation.all_objects.select_related("motion").order_by("pk"),
-        to_attr="all_consultations",
+ITEM_COLUMNS = (
+    *("pk", "created", "modified", "meeting_id", "number", "order", "public", "title"),
+    *("result", "resolution_text"),
+)
+
+
+def motion_live(prefix: str = "") -> Q:
+    """A motion is public (in OParl a Paper) when it is submitted, not deleted or confidential,
+    and in a public status; `prefix` reaches it through a relation."""
+    return Q(
+        **{
+            f"{prefix}deleted": False,
+            f"{prefix}status__in": Motion.PUBLIC_STATUSES,
+            f"{prefix}submitted_at__isnull": False,
+            f"{prefix}confidential": False,
+        }
     )
+
+
+def _with_consultations(items: list[s.Row]) -> list[s.Row]:
+    """Every consultation of the items, deleted ones too: their timestamps count (§2.8); `shown`
+    says whether it is public (itself and its motion)."""
+    if not items:
+        return items
+    consultations = (
+        Consultation.all_objects.filter(one_of("agenda_item_id", (item.pk for item in items)))
+        .annotate(
+            shown=ExpressionWrapper(
+                Q(deleted=False) & motion_live("motion__"), output_field=BooleanField()
+            )
+        )
+        .order_by("pk")
+    )
+    by_item = grouped(
+        (row.agenda_item_id, row)
+        for row in rows(
+            consultations, "pk", "modified", "agenda_item_id", "shown", "motion__modified"
+        )
+    )
+    for item in items:
+        item.all_consultations = by_item[item.pk]
+        for consultation in item.all_consultations:
+            consultation.motion = s.Row(modified=consultation.motion__modified)
+    return items
+
+
+def _load_items(queryset: QuerySet) -> list[s.Row]:
+    return _with_consultations(rows(queryset, *ITEM_COLUMNS, "oparl_modified"))
 
 
 def _item_modified():
@@ -118,24 +214,54 @@ def _item_modified():
 
 
 def _meetings() -> QuerySet:
-    return Meeting.all_objects.select_related("location", "organization__parent").prefetch_related(
-        Prefetch(
-            "agenda_items",
-            queryset=AgendaItem.objects.order_by("order", "pk").prefetch_related(
-                _item_consultations()
-            ),
-        ),
-        Prefetch(
-            "attachments",
-            queryset=Attachment.objects.public().order_by("pk"),
-            to_attr="public_attachments",
-        ),
-        Prefetch(
-            "public_attachments__meetings",
-            queryset=Meeting.all_objects.order_by("pk").only("pk", "modified"),
-            to_attr="all_meetings",
-        ),
+    return Meeting.all_objects.all()
+
+
+LOCATION_COLUMNS = (
+    *("pk", "created", "modified", "deleted", "description", "street_address", "postal_code"),
+    *("locality", "room", "geojson"),
+)
+FILE_COLUMNS = (
+    *("pk", "created", "modified", "name", "file", "mime_type", "size", "sha512", "text"),
+)
+
+
+def _load_meetings(queryset: QuerySet) -> list[s.Row]:
+    """Meetings with their location, agenda items (with their consultations) and public files
+    (with all their meetings): one query each for the whole page."""
+    meetings = rows(
+        queryset,
+        *("pk", "created", "modified", "oparl_modified", "name", "state", "start", "end"),
+        *("organization_id", "location_id"),
+        organization_kind="organization__kind",
+        parent_kind="organization__parent__kind",
     )
+    pks = [meeting.pk for meeting in meetings]
+    if not pks:
+        return meetings
+    locations = {
+        location.pk: location
+        for location in rows(
+            Location.all_objects.filter(one_of("pk", (m.location_id for m in meetings))),
+            *LOCATION_COLUMNS,
+        )
+    }
+    items = AgendaItem.objects.filter(one_of("meeting_id", pks)).order_by("order", "pk")
+    items = _with_consultations(rows(items, *ITEM_COLUMNS))
+    links = _Link.objects.filter(
+        one_of("meeting_id", pks), attachment__deleted=False, attachment__public=True
+    ).order_by("attachment_id")
+    files = rows(
+        links, meeting_pk="meeting_id", **{name: f"attachment__{name}" for name in FILE_COLUMNS}
+    )
+    _with_meetings(files)
+    items_by_meeting = grouped((item.meeting_id, item) for item in items)
+    files_by_meeting = grouped((file.meeting_pk, file) for file in files)
+    for meeting in meetings:
+        meeting.location = locations.get(meeting.location_id)
+        meeting.agenda_items = items_by_meeting[meeting.pk]
+        meeting.public_attachments = files_by_meeting[meeting.pk]
+    return meetings
 
 
 def _meeting_modified():
@@ -153,15 +279,34 @@ _Link = Meeting.attachments.through
 
 
 def _files() -> QuerySet:
-    return Attachment.all_objects.filter(
-        Exists(_Link.objects.filter(attachment=OuterRef("pk")))
-    ).prefetch_related(
-        Prefetch(
-            "meetings",
-            queryset=Meeting.all_objects.order_by("pk").only("pk", "modified", "public", "deleted"),
-            to_attr="all_meetings",
+    return Attachment.all_objects.filter(Exists(_Link.objects.filter(attachment=OuterRef("pk"))))
+
+
+def _with_meetings(files: list[s.Row]) -> list[s.Row]:
+    """Every meeting of the files (deleted ones too: their timestamps count, §2.8)."""
+    if not files:
+        return files
+    links = _Link.objects.filter(one_of("attachment_id", (file.pk for file in files))).order_by(
+        "meeting_id"
+    )
+    by_file = grouped(
+        (row.file_pk, row)
+        for row in rows(
+            links,
+            file_pk="attachment_id",
+            pk="meeting_id",
+            modified="meeting__modified",
+            public="meeting__public",
+            deleted="meeting__deleted",
         )
     )
+    for file in files:
+        file.all_meetings = by_file[file.pk]
+    return files
+
+
+def _load_files(queryset: QuerySet) -> list[s.Row]:
+    return _with_meetings(rows(queryset, *FILE_COLUMNS, "oparl_modified"))
 
 
 def _file_live() -> Q:
@@ -230,18 +375,18 @@ KINDS: dict[str, Kind] = {
             lambda: Q(deleted=False, public=True),
             s.serialize_meeting,
             _meeting_modified,
+            load=_load_meetings,
         ),
         Kind(
             "agendaItem",
             "AgendaItem",
             "agendaItem",
-            lambda: AgendaItem.all_objects.select_related("meeting").prefetch_related(
-                _item_consultations()
-            ),
+            lambda: AgendaItem.all_objects.all(),
             lambda: Q(deleted=False, meeting__deleted=False, meeting__public=True),
             s.serialize_agenda_item,
             _item_modified,
             stub=lambda item, ctx: {"order": item.order},
+            load=_load_items,
         ),
         Kind(
             "file",
@@ -252,6 +397,7 @@ KINDS: dict[str, Kind] = {
             s.serialize_file,
             _file_modified,
             stub=lambda attachment, ctx: {"accessUrl": s.file_url(ctx, "file_access", attachment)},
+            load=_load_files,
         ),
         Kind(
             "location",

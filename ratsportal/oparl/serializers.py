@@ -10,15 +10,16 @@ sends `meeting`, `person`, `paper` only on objects fetched on their own).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
+from types import SimpleNamespace
 
 from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import (
-    AgendaItem,
     Attachment,
     Body,
     LegislativeTerm,
@@ -44,10 +45,10 @@ def type_url(name: str) -> str:
     return f"{OPARL_VERSION}{name}"
 
 
-def iso_datetime(value: datetime | None) -> str | None:
+def iso_datetime(value: datetime | None, tz: tzinfo | None = None) -> str | None:
     if value is None:
         return None
-    return timezone.localtime(value).isoformat(timespec="seconds")
+    return timezone.localtime(value, tz).isoformat(timespec="seconds")
 
 
 def iso_date(value: date | None) -> str | None:
@@ -59,8 +60,15 @@ def clean(data: dict) -> dict:
     return {key: value for key, value in data.items() if value not in (None, "", [], {})}
 
 
-# A pk no object has, put in a URL once and replaced by the real ones (Context.object_url).
-_PK_PLACEHOLDER = 918273645546372819
+class Row(SimpleNamespace):
+    """The columns of one row that a serializer reads, from `values()`: list pages serialise
+    thousands of objects and need no model instances for that (issue 20)."""
+
+
+# A pk (and slug) no object has, put in a URL once and replaced by the real ones (Context).
+_PLACEHOLDER = 918273645546372819
+# Values that reverse() would put into a URL unquoted.
+_PLAIN = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 @dataclass
@@ -70,21 +78,41 @@ class Context:
     absolute: Callable[[str], str]
     omit_internal: bool = False
     extra: dict = field(default_factory=dict)
+    tz: tzinfo = field(default_factory=timezone.get_current_timezone)
     _url_templates: dict = field(default_factory=dict, repr=False)
+
+    def _filled(self, key, value, build: Callable[[object], str]) -> str:
+        # One reverse() per URL name and request, then the value put in: a list page names
+        # thousands of objects, and reverse() was a fifth of its serialising time (issue 20).
+        template = self._url_templates.get(key)
+        if template is None:
+            template = self._url_templates[key] = build(_PLACEHOLDER).split(str(_PLACEHOLDER))
+        return str(value).join(template)
 
     def object_url(self, kind: str, pk: int | None) -> str | None:
         if pk is None:
             return None
-        # One reverse() per kind and request, then the pk put in: a list page names thousands
-        # of objects, and reverse() was a fifth of its serialising time (issue 20).
-        template = self._url_templates.get(kind)
-        if template is None:
-            if kind == "body":
-                path = reverse("oparl:body", kwargs={"pk": _PK_PLACEHOLDER})
-            else:
-                path = reverse("oparl:object", kwargs={"kind": kind, "pk": _PK_PLACEHOLDER})
-            template = self._url_templates[kind] = self.absolute(path).split(str(_PK_PLACEHOLDER))
-        return str(pk).join(template)
+        if kind == "body":
+            return self.path_url("oparl:body", "pk", pk)
+
+        def build(value) -> str:
+            return self.absolute(reverse("oparl:object", kwargs={"kind": kind, "pk": value}))
+
+        return self._filled(kind, pk, build)
+
+    def path_url(self, name: str, key: str, value: int | str) -> str:
+        """`absolute(reverse(name, kwargs={key: value}))` for a pk or a slug."""
+        if isinstance(value, str) and not _PLAIN.fullmatch(value):
+            return self.absolute(reverse(name, kwargs={key: value}))  # would be quoted
+        return self._filled(
+            (name, key), value, lambda v: self.absolute(reverse(name, kwargs={key: v}))
+        )
+
+    def datetime(self, value: datetime | None) -> str | None:
+        return iso_datetime(value, self.tz)
+
+    def local_date(self, value: datetime) -> str:
+        return timezone.localdate(value, self.tz).isoformat()
 
     def list_url(self, body: Body, list_name: str) -> str:
         return self.absolute(
@@ -105,8 +133,8 @@ def common(obj, kind: str, type_name: str, ctx: Context) -> dict:
     return {
         "id": ctx.object_url(kind, obj.pk),
         "type": type_url(type_name),
-        "created": iso_datetime(obj.created),
-        "modified": iso_datetime(shown_modified(obj)),
+        "created": ctx.datetime(obj.created),
+        "modified": ctx.datetime(shown_modified(obj)),
     }
 
 
@@ -124,11 +152,12 @@ def embed(child, *parents) -> object:
 
 
 def file_url(ctx: Context, name: str, obj) -> str:
-    return ctx.absolute(reverse(f"oparl:{name}", kwargs={"pk": obj.pk}))
+    return ctx.path_url(f"oparl:{name}", "pk", obj.pk)
 
 
-def attachment_file_name(attachment: Attachment) -> str:
-    return attachment.file.name.rsplit("/", 1)[-1]
+def attachment_file_name(attachment: Attachment | Row) -> str:
+    # str(): the name of a model's FieldFile, or the column itself in a Row.
+    return str(attachment.file).rsplit("/", 1)[-1]
 
 
 def serialize_system(ctx: Context, body: Body) -> dict:
@@ -153,7 +182,7 @@ def serialize_system(ctx: Context, body: Body) -> dict:
 
 
 def serialize_body(body: Body, ctx: Context) -> dict:
-    seat = ctx.extra.get("body_seat")
+    seat = ctx.extra.get("body_seat", lambda: None)()
     data = {
         **common(body, "body", "Body", ctx),
         "system": ctx.absolute(reverse("oparl:system")),
@@ -169,7 +198,7 @@ def serialize_body(body: Body, ctx: Context) -> dict:
         "web": ctx.absolute(reverse("ratsportal:home")),
         "legislativeTerm": [
             serialize_legislative_term(term, ctx, embedded=True)
-            for term in ctx.extra.get("terms", [])
+            for term in ctx.extra.get("terms", list)()
         ],
     }
     for list_name in LIST_NAMES:
@@ -255,7 +284,7 @@ def serialize_membership(membership: Membership, ctx: Context, embedded: bool = 
     )
 
 
-def serialize_location(location: Location, ctx: Context) -> dict:
+def serialize_location(location: Location | Row, ctx: Context) -> dict:
     return clean(
         {
             **common(location, "location", "Location", ctx),
@@ -269,7 +298,7 @@ def serialize_location(location: Location, ctx: Context) -> dict:
     )
 
 
-def serialize_file(attachment: Attachment, ctx: Context, embedded: bool = False) -> dict:
+def serialize_file(attachment: Row, ctx: Context, embedded: bool = False) -> dict:
     meetings = getattr(attachment, "all_meetings", [])
     return clean(
         {
@@ -277,7 +306,7 @@ def serialize_file(attachment: Attachment, ctx: Context, embedded: bool = False)
             "name": attachment.name,
             "fileName": attachment_file_name(attachment),
             "mimeType": attachment.mime_type,
-            "date": iso_date(timezone.localdate(attachment.created)),
+            "date": ctx.local_date(attachment.created),
             "size": attachment.size,
             "sha512Checksum": attachment.sha512,
             "text": attachment.text,
@@ -291,12 +320,12 @@ def serialize_file(attachment: Attachment, ctx: Context, embedded: bool = False)
     )
 
 
-def item_consultations(item: AgendaItem) -> list:
-    """The item's consultations, deleted ones included (prefetched in kinds.py)."""
+def item_consultations(item: Row) -> list:
+    """The item's consultations, deleted ones included (loaded in kinds.py)."""
     return getattr(item, "all_consultations", [])
 
 
-def serialize_agenda_item(item: AgendaItem, ctx: Context, embedded: bool = False) -> dict:
+def serialize_agenda_item(item: Row, ctx: Context, embedded: bool = False) -> dict:
     data = {
         **common(item, "agendaItem", "AgendaItem", ctx),
         "meeting": None if embedded else ctx.object_url("meeting", item.meeting_id),
@@ -305,11 +334,7 @@ def serialize_agenda_item(item: AgendaItem, ctx: Context, embedded: bool = False
         "public": item.public,
     }
     if item.public:
-        shown = [
-            c
-            for c in item_consultations(item)
-            if not c.deleted and not c.motion.deleted and c.motion.is_public
-        ]
+        shown = [c for c in item_consultations(item) if c.shown]
         data |= {
             "name": item.title,
             "consultation": ctx.object_url("consultation", shown[0].pk) if shown else None,
@@ -330,14 +355,14 @@ MEETING_STATES = {
 }
 
 
-def serialize_meeting(meeting: Meeting, ctx: Context) -> dict:
+def serialize_meeting(meeting: Row, ctx: Context) -> dict:
     data = {
         **common(meeting, "meeting", "Meeting", ctx),
         "name": meeting.name,
         "meetingState": MEETING_STATES.get(meeting.state),
         "cancelled": meeting.state == Meeting.State.CANCELLED or None,
-        "start": iso_datetime(meeting.start),
-        "end": iso_datetime(meeting.end),
+        "start": ctx.datetime(meeting.start),
+        "end": ctx.datetime(meeting.end),
         "organization": [ctx.object_url("organization", meeting.organization_id)],
         "web": ctx.extra.get("meeting_web", lambda meeting: None)(meeting),
     }
@@ -356,7 +381,7 @@ def serialize_meeting(meeting: Meeting, ctx: Context) -> dict:
                 ctx,
                 embedded=True,
             )
-            for item in meeting.agenda_items.all()
+            for item in meeting.agenda_items
         ]
         data["auxiliaryFile"] = [
             serialize_file(embed(attachment, *attachment.all_meetings), ctx, embedded=True)

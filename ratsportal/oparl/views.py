@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 from django.http import (
     FileResponse,
@@ -37,7 +38,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 
 from portal import pagecache
-from portal.models import LegislativeTerm, Location, Meeting, Organization
+from portal.models import LegislativeTerm, Location, Organization
 from ratsportal.oparl import serializers as s
 from ratsportal.oparl.kinds import BODY, KINDS, Kind
 from ratsportal.oparl.serializers import Context
@@ -46,8 +47,10 @@ from requests_app.views.sessions_public import organization_slug
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
+MARK_STEP = PAGE_SIZE  # a page (at most PAGE_SIZE objects) spans at most two marks
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 ERROR_TYPE = "https://schema.oparl.org/1.1/Error"
+NO_BODY = "Es ist noch keine Körperschaft angelegt."
 
 
 class OParlError(Exception):
@@ -144,31 +147,30 @@ def oparl_view(view):
     return wrapper
 
 
-def context(body=None) -> Context:
-    body = body or the_body()
+def context(body_pk: int | None = None) -> Context:
+    body_pk = body_pk or the_body_pk()
     ctx = Context(absolute=absolute)
-    ctx.extra["body_url"] = ctx.object_url("body", body.pk)
+    ctx.extra["body_url"] = ctx.object_url("body", body_pk)
     # Crime indicators are not part of OParl: a vendor-prefixed link to the open-data pages.
     ctx.extra["body_vendor"] = {
         "chemnitz:indicators": absolute(reverse("prevention:indicator_list"))
     }
     # The HTML page of each object, where there is one (OParl `web`).
-    ctx.extra["meeting_web"] = lambda meeting: absolute(
-        reverse("prevention:meeting_detail", args=[meeting.pk])
-        if _is_council_meeting(meeting)
-        else reverse("sessions:meeting_detail", args=[meeting.pk])
+    ctx.extra["meeting_web"] = lambda meeting: ctx.path_url(
+        "prevention:meeting_detail" if _is_council_meeting(meeting) else "sessions:meeting_detail",
+        "pk",
+        meeting.pk,
     )
     ctx.extra["organization_web"] = _organization_web
-    ctx.extra["person_web"] = lambda person: absolute(
-        reverse("sessions:person_detail", args=[person.pk])
-    )
-    ctx.extra["terms"] = list(LegislativeTerm.objects.order_by("start_date", "pk"))
-    ctx.extra["body_seat"] = Location.objects.filter(**s.BODY_SEAT).order_by("pk").first()
+    ctx.extra["person_web"] = lambda person: ctx.path_url("sessions:person_detail", "pk", person.pk)
+    # What only the Body embeds, read when a Body is shown.
+    ctx.extra["terms"] = lambda: list(LegislativeTerm.objects.order_by("start_date", "pk"))
+    ctx.extra["body_seat"] = lambda: Location.objects.filter(**s.BODY_SEAT).order_by("pk").first()
     return ctx
 
 
-def request_context(request: HttpRequest, body=None) -> Context:
-    ctx = context(body)
+def request_context(request: HttpRequest, body_pk: int | None = None) -> Context:
+    ctx = context(body_pk)
     ctx.omit_internal = request.GET.get("omit_internal", "").lower() in {"1", "true"}
     return ctx
 
@@ -184,18 +186,25 @@ def _organization_web(organization: Organization) -> str | None:
     return None  # departments, working groups, external partners have no page of their own
 
 
-def _is_council_meeting(meeting: Meeting) -> bool:
+def _is_council_meeting(meeting: s.Row) -> bool:
     """KPR meetings (and its working groups') have a public HTML page; council sessions not yet."""
     kind = Organization.Kind.PREVENTION_COUNCIL
-    org = meeting.organization
-    return org.kind == kind or (org.parent is not None and org.parent.kind == kind)
+    return kind in (meeting.organization_kind, meeting.parent_kind)
 
 
 def the_body():
     body = BODY.rows().filter(BODY.live()).order_by("pk").first()
     if body is None:
-        raise OParlError(404, "Es ist noch keine Körperschaft angelegt.")
+        raise OParlError(404, NO_BODY)
     return body
+
+
+def the_body_pk() -> int:
+    """The pk of `the_body()`, without computing its `modified` (lists need only its URL)."""
+    pk = BODY.queryset().filter(BODY.live()).order_by("pk").values_list("pk", flat=True).first()
+    if pk is None:
+        raise OParlError(404, NO_BODY)
+    return pk
 
 
 def parse_filters(request: HttpRequest) -> dict[str, datetime]:
@@ -230,12 +239,16 @@ def _whole_seconds(value: datetime, up: bool) -> datetime:
     return floor + timedelta(seconds=1) if up and floor != value else floor
 
 
-def filtered(kind: Kind, filters: dict[str, datetime]) -> QuerySet:
+def filtered(kind: Kind, filters: dict[str, datetime], shown: bool = True) -> QuerySet:
     """The kind's rows in a list: live ones, or with modified_since deletion stubs as well.
+    `shown=False`: without computing the shown `modified` unless a filter needs it (a count).
 
     The output shows whole seconds, the database keeps microseconds: the bounds compare what a
     client reads (an object shown with `modified` = modified_until is in the list)."""
-    queryset = kind.rows()
+    if shown or any(name.startswith("modified") for name in filters):
+        queryset = kind.rows()
+    else:
+        queryset = kind.queryset()
     if "modified_since" not in filters:
         queryset = queryset.filter(kind.live())
     for name, value in filters.items():
@@ -266,28 +279,61 @@ def _page_numbers(request: HttpRequest) -> tuple[int, int]:
     return number, limit
 
 
+def _sql(queryset: QuerySet) -> tuple:
+    try:
+        return queryset.query.sql_with_params()
+    except EmptyResultSet:  # a filter nothing can match: no query at all
+        return ("empty", ())
+
+
+def _extents(querysets: list[QuerySet]) -> list[tuple[int, list[int]]]:
+    """How many rows each queryset has, and every MARK_STEP-th of their pks in pk order; kept
+    per data version (like `pagecache.count`, under a hash of the SQL), all in one entry."""
+    querysets = [queryset.order_by("pk").values_list("pk", flat=True) for queryset in querysets]
+    sql = [_sql(queryset) for queryset in querysets]
+    digest = hashlib.sha256(f"{querysets[0].db}|{sql!r}".encode()).hexdigest()
+
+    def compute() -> list[tuple[int, list[int]]]:
+        extents = []
+        for queryset in querysets:
+            pks = list(queryset)
+            extents.append((len(pks), pks[::MARK_STEP]))
+        return extents
+
+    return pagecache.remember(f"oparl:extent:{digest}", compute)
+
+
+def _slice(queryset: QuerySet, marks: list[int], low: int, high: int) -> QuerySet:
+    """`queryset[low:high]` in pk order, read from the mark before `low`: a late page costs no
+    more than the first (no OFFSET over thousands of rows with their computed `modified`)."""
+    index, skip = divmod(low, MARK_STEP)
+    queryset = queryset.filter(pk__gte=marks[index]).order_by("pk")
+    if index + 2 < len(marks):  # the page lies within two steps (high - low <= MARK_STEP)
+        queryset = queryset.filter(pk__lt=marks[index + 2])
+    return queryset[skip : skip + high - low]
+
+
 def list_page(request: HttpRequest, kinds: list[Kind], ctx: Context) -> HttpResponse:
     """One page of an external list (spec §2.7), the kinds one after another in pk order."""
     filters = parse_filters(request)
     number, limit = _page_numbers(request)
-    querysets = [(k, filtered(k, filters).order_by("pk")) for k in kinds]
-    counts = [pagecache.count(queryset) for _kind, queryset in querysets]
-    total = sum(counts)
+    extents = _extents([filtered(kind, filters, shown=False) for kind in kinds])
+    total = sum(count for count, _marks in extents)
     pages = max(1, math.ceil(total / limit))
     if number > pages:
         raise OParlError(404, f"Seite {number} gibt es nicht; die Liste hat {pages} Seiten.")
     data = []
     start, end, offset = (number - 1) * limit, number * limit, 0
-    for (kind, queryset), count in zip(querysets, counts, strict=True):
+    for kind, (count, marks) in zip(kinds, extents, strict=True):
         low, high = max(start - offset, 0), min(end - offset, count)
         offset += count
         if low >= high:
             continue
-        objects = list(queryset[low:high])
+        objects = kind.load(_slice(filtered(kind, filters), marks, low, high))
         live = set(
-            queryset.filter(kind.live(), pk__in=[o.pk for o in objects]).values_list(
-                "pk", flat=True
-            )
+            kind.queryset()
+            .filter(kind.live(), pk__in=[o.pk for o in objects])
+            .values_list("pk", flat=True)
             if "modified_since" in filters
             else (o.pk for o in objects)
         )
@@ -323,7 +369,7 @@ def list_page(request: HttpRequest, kinds: list[Kind], ctx: Context) -> HttpResp
 @oparl_view
 def system(request: HttpRequest) -> HttpResponse:
     body = the_body()
-    return json_response(request, s.serialize_system(request_context(request, body), body))
+    return json_response(request, s.serialize_system(request_context(request, body.pk), body))
 
 
 @oparl_view
@@ -338,16 +384,16 @@ def body_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @oparl_view
 def object_list(request: HttpRequest, body: int, list_name: str) -> HttpResponse:
-    the = the_body()
+    body_pk = the_body_pk()
     # A list may hold several kinds (papers: motions, then answer reports), each in pk order.
     kinds = [k for k in KINDS.values() if k.list_name == list_name]
-    if the.pk != body or not kinds:
+    if body_pk != body or not kinds:
         raise Http404
-    return list_page(request, kinds, request_context(request, the))
+    return list_page(request, kinds, request_context(request, body_pk))
 
 
 def _detail(request: HttpRequest, spec: Kind, pk: int) -> HttpResponse:
-    obj = spec.rows().filter(pk=pk).first()
+    obj = next(iter(spec.load(spec.rows().filter(pk=pk)[:1])), None)
     if obj is None:
         raise Http404
     # A deleted or unpublished object answers with its stub (spec §2.8), like in the lists.

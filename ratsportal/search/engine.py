@@ -17,6 +17,10 @@ A search costs a fixed number of queries, whatever the number of matches (see `R
 - `hits()`: one query per source on the page for its rows, titles and snippets (ts_headline
   for those rows only).
 
+Both are kept with `pagecache.remember()`, keyed by the query, its filters and the page (the hits
+also by the language: titles are translated): a repeated search costs no query until a write to
+a table it read (issue 20). Only published rows are searched, so every visitor shares them.
+
 On PostgreSQL this is German full-text search (stemming, ranking by `ts_rank` with weights,
 snippets from `ts_headline`) on a stored `search_vector` column with a GIN index (migrations
 requests_app 0007 and portal 0006): the index finds the matches and ranking reads the stored
@@ -36,6 +40,7 @@ Snippets are built from user text and made safe in `snippets.py`.
 from __future__ import annotations
 
 import functools
+import hashlib
 import operator
 from collections import Counter
 from collections.abc import Sequence
@@ -60,8 +65,10 @@ from django.db.models import (
 from django.db.models.functions import Concat, ExtractYear, Lower, Replace
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from portal import pagecache
 from portal.registry import contributions
 from portal.search import Source
 from ratsportal.search.snippets import (
@@ -235,6 +242,11 @@ class Counts:
     per_year: dict[tuple[str, int | None], int]
     capped: frozenset[str] = frozenset()
 
+    @property
+    def key(self) -> str:
+        """The counts as stable text: the cache key of what is rendered from them (the form)."""
+        return repr((sorted(self.per_year.items(), key=repr), sorted(self.capped)))
+
     def _per_source(self, group: str = "", year: int | None = None) -> Counter:
         keys = {source.key for source in _sources(group)}
         counts: Counter = Counter()
@@ -275,6 +287,41 @@ class Counts:
 
 
 def _search(
+    query: str,
+    *,
+    group: str,
+    year: int | None,
+    year_first: bool,
+    order: str,
+    start: int,
+    stop: int,
+) -> tuple[Counts, list[Match]]:
+    """`_query()` once per version of the searched tables, shared by every visitor (only
+    published rows are searched; issue 20)."""
+    arguments = {
+        "group": group,
+        "year": year,
+        "year_first": year_first,
+        "order": order,
+        "start": start,
+        "stop": stop,
+    }
+
+    def compute() -> tuple[Counts, list[tuple[str, int]]]:
+        counts, page = _query(query, **arguments)
+        return counts, [(match.source.key, match.pk) for match in page]
+
+    counts, page = pagecache.remember(_key("search", query, arguments), compute)
+    by_key = {source.key: source for source in sources()}
+    return counts, [Match(by_key[key], pk) for key, pk in page]
+
+
+def _key(name: str, *parts) -> str:
+    """A cache key for a search's values (the query is free text: hashed)."""
+    return f"{name}:{hashlib.sha256(repr((connection.vendor, *parts)).encode()).hexdigest()}"
+
+
+def _query(
     query: str,
     *,
     group: str,
@@ -418,7 +465,22 @@ class Results:
 
 
 def hits(matches: Sequence[Match], query: str) -> list[Hit]:
-    """The rows of one page with titles, links and snippets (one query per source present)."""
+    """The rows of one page with titles, links and snippets: once per version of the searched
+    tables and language (titles are translated), shared by every visitor."""
+    page = [(match.source.key, match.pk) for match in matches]
+    rows = pagecache.remember(
+        _key("search-hits", get_language(), query, page), lambda: _hit_rows(matches, query)
+    )
+    return [
+        Hit(match.source, *rows[key])
+        for match, key in zip(matches, page, strict=True)
+        if key in rows  # not if unpublished since the page query
+    ]
+
+
+def _hit_rows(matches: Sequence[Match], query: str) -> dict[tuple[str, int], tuple]:
+    """(title, url, date, snippet, marked title) of each match still published, by (source key,
+    pk): one query per source present."""
     by_source: dict[str, list[int]] = {}
     for match in matches:
         by_source.setdefault(match.source.key, []).append(match.pk)
@@ -437,21 +499,17 @@ def hits(matches: Sequence[Match], query: str) -> list[Hit]:
             for obj in queryset:
                 body = " ".join(getattr(obj, f) or "" for f in source.body_fields)
                 rows[(source.key, obj.pk)] = (obj, fallback_headline(body, query))
-    result = []
-    for match in matches:
-        obj, marked = rows.get((match.source.key, match.pk), (None, ""))
-        if obj is None:  # vanished between the two queries
-            continue
-        title = str(match.source.title(obj))
-        result.append(
-            Hit(
-                source=match.source,
-                title=title,
-                url=match.source.url(obj),
-                date=obj.match_date,
-                snippet=safe_snippet(marked),
-                title_html=mark(title, query),
-            )
+    by_key = {source.key: source for source in sources()}
+    result = {}
+    for (key, pk), (obj, marked) in rows.items():
+        source = by_key[key]
+        title = str(source.title(obj))
+        result[(key, pk)] = (
+            title,
+            source.url(obj),
+            obj.match_date,
+            safe_snippet(marked),
+            mark(title, query),
         )
     return result
 

@@ -63,6 +63,14 @@ class MotionQuerySet(CoreQuerySet):
         """What the list and dashboard tables show, with the related rows in the same query."""
         return self.select_related("faction", "lead_department")
 
+    def for_table(self):
+        """Only the columns the work area's motion tables show (_motion_table.html; number and
+        year for the public address)."""
+        return self.select_related("faction").only(
+            *("reference", "number", "year", "title", "kind", "status", "confidential"),
+            *("due_date", "faction", "faction__name", "faction__short_name"),
+        )
+
     def dashboard_own(self, user):
         """'Meine Anträge': every motion of the user's factions (drafts first)."""
         editable_first = Case(
@@ -70,24 +78,25 @@ class MotionQuerySet(CoreQuerySet):
             default=1,
             output_field=IntegerField(),
         )
-        return self.of_factions(user).for_list().order_by(editable_first, "-modified")
+        return self.of_factions(user).for_table().order_by(editable_first, "-modified")
 
     def office_inbox(self):
-        return self.filter(status=Motion.Status.SUBMITTED).for_list().order_by("submitted_at")
+        return self.filter(status=Motion.Status.SUBMITTED).for_table().order_by("submitted_at")
 
     def office_open(self):
         """Registered motions still waiting for their answer, earliest deadline first."""
         return (
             self.filter(status=Motion.Status.REGISTERED)
-            .for_list()
+            .for_table()
             .order_by(F("due_date").asc(nulls_last=True), "pk")
         )
 
-    def department_open(self, user):
+    def department_open(self, departments):
+        """Registered motions led by `departments` (organizations or their pks), earliest
+        deadline first."""
         return (
-            self.of_departments(user)
-            .filter(status=Motion.Status.REGISTERED)
-            .for_list()
+            self.filter(status=Motion.Status.REGISTERED, lead_department__in=departments)
+            .for_table()
             .order_by(F("due_date").asc(nulls_last=True), "pk")
         )
 
@@ -340,6 +349,19 @@ class Motion(CoreModel):
                 condition=Q(
                     deleted=False, confidential=False, status__in=["submitted", "registered"]
                 ),
+            ),
+            # The work area's lists (requests_app/workspace.py): the office's inbox, oldest
+            # first, and a department's open motions, earliest deadline first; each read (and
+            # counted) from its index instead of sorting all submitted or registered motions.
+            models.Index(
+                fields=["submitted_at"],
+                name="motion_office_inbox",
+                condition=Q(deleted=False, status="submitted"),
+            ),
+            models.Index(
+                fields=["lead_department", "due_date", "id"],
+                name="motion_department_open",
+                condition=Q(deleted=False, status="registered"),
             ),
         ]
         constraints = [

@@ -48,15 +48,22 @@ class AnswerReportQuerySet(CoreQuerySet):
     def for_list(self):
         return self.select_related("motion", "motion__faction", "motion__lead_department")
 
+    def for_table(self):
+        """Only the columns the work area's report tables show (_report_table.html)."""
+        return self.select_related("motion").only(
+            *("title", "status", "review_baseline", "motion__reference", "motion__status"),
+            "motion__due_date",
+        )
+
     def in_review_for(self, user):
         if not user.has_role(APPROVER):
             return self.none()
-        return self.workspace_for(user).filter(status__in=AnswerReport.REVIEW_STATUSES).for_list()
+        return self.workspace_for(user).filter(status__in=AnswerReport.REVIEW_STATUSES).for_table()
 
     def drafts_for(self, user):
         if not user.has_role(PREVENTION_OFFICE):
             return self.none()
-        return self.workspace_for(user).filter(status=AnswerReport.Status.DRAFT).for_list()
+        return self.workspace_for(user).filter(status=AnswerReport.Status.DRAFT).for_table()
 
 
 class AnswerReportManager(models.Manager.from_queryset(AnswerReportQuerySet)):

@@ -33,6 +33,10 @@ from requests_app.models import (
 Status = Motion.Status
 Action = MotionEvent.Action
 
+# The writes of a service below change only that motion's rows (portal/pagecache.py): pages of
+# other motions stay cached.
+ONE_MOTION = pagecache.writes_rows_of("motion", lambda motion, **_: motion.pk)
+
 
 def _lock(motion: Motion) -> Motion:
     """The motion's current row, locked until the transaction ends."""
@@ -138,6 +142,7 @@ def _replace_questions(motion: Motion, questions: Iterable[str]) -> None:
 # --- transitions -------------------------------------------------------------------------------
 
 
+@ONE_MOTION
 @transaction.atomic
 def motion_submit(*, motion: Motion, user: User) -> Motion:
     """Send a draft (or a returned motion) to the council office; it becomes public."""
@@ -170,6 +175,7 @@ def motion_delete_draft(*, motion: Motion, user: User) -> None:
     Motion.all_objects.filter(pk=motion.pk).delete()
 
 
+@ONE_MOTION
 @transaction.atomic
 def motion_withdraw(*, motion: Motion, user: User, comment: str = "") -> Motion:
     motion = _lock(motion)
@@ -177,6 +183,7 @@ def motion_withdraw(*, motion: Motion, user: User, comment: str = "") -> Motion:
     return _transition(motion, user, Action.WITHDRAWN, Status.WITHDRAWN, comment=comment)
 
 
+@ONE_MOTION
 @transaction.atomic
 def motion_return(*, motion: Motion, user: User, reason: str) -> Motion:
     """Give a submitted motion back to the faction; it is a draft again (and not public)."""
@@ -188,6 +195,7 @@ def motion_return(*, motion: Motion, user: User, reason: str) -> Motion:
     )
 
 
+@ONE_MOTION
 @transaction.atomic
 def motion_reject(*, motion: Motion, user: User, reason: str) -> Motion:
     """Reject a submitted motion as inadmissible; the reason is shown publicly."""
@@ -197,6 +205,7 @@ def motion_reject(*, motion: Motion, user: User, reason: str) -> Motion:
     return _transition(motion, user, Action.REJECTED, Status.REJECTED, comment=reason)
 
 
+@ONE_MOTION
 @transaction.atomic
 def motion_register(
     *,
@@ -238,6 +247,7 @@ def motion_register(
     return motion
 
 
+@ONE_MOTION
 @transaction.atomic
 def motion_extend_deadline(
     *, motion: Motion, user: User, due_date: date, reason: str, version: str | int | None = None
@@ -269,6 +279,7 @@ def motion_extend_deadline(
     )
 
 
+@ONE_MOTION
 @transaction.atomic
 def motion_change_lead(
     *,
@@ -308,6 +319,7 @@ def motion_change_lead(
     return motion
 
 
+@ONE_MOTION
 @transaction.atomic
 def motion_interim_reply(*, motion: Motion, user: User, text: str, expected_date: date) -> Motion:
     """The lead department's interim reply: published on the motion page and in the feed."""
@@ -326,6 +338,7 @@ def motion_interim_reply(*, motion: Motion, user: User, text: str, expected_date
     )
 
 
+@ONE_MOTION
 @transaction.atomic
 def motion_record_treatment(
     *,
@@ -357,6 +370,7 @@ def motion_record_treatment(
     return Motion.objects.get(pk=motion.pk)
 
 
+@ONE_MOTION
 @transaction.atomic
 def motion_mark_answered(*, motion: Motion, user: User | None) -> Motion:
     """Mark a registered motion answered (called when its answer report is published)."""

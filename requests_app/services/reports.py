@@ -29,6 +29,10 @@ from requests_app.tasks import render_report_pdf
 Status = AnswerReport.Status
 Action = MotionEvent.Action
 
+# The writes of a service below change only the rows of the report's motion (portal/pagecache.py):
+# pages of other motions stay cached.
+ONE_MOTION = pagecache.writes_rows_of("motion", lambda report, **_: report.motion_id)
+
 
 def _lock(report: AnswerReport) -> AnswerReport:
     return AnswerReport.objects.select_for_update().select_related("motion").get(pk=report.pk)
@@ -285,6 +289,7 @@ CHANGED_SINCE_APPROVAL = gettext_lazy(
 )
 
 
+@ONE_MOTION
 @transaction.atomic
 def report_publish(
     *,
@@ -340,6 +345,7 @@ def enqueue_pdf(report_id: int) -> None:
     render_report_pdf.enqueue(report_id)
 
 
+@ONE_MOTION
 @transaction.atomic
 def report_pdf_retry(*, report: AnswerReport, user: User) -> AnswerReport:
     """Staff's "create the PDF again": a fresh set of attempts (docs/workers.md).

@@ -1,6 +1,7 @@
 """Formatting of motions in templates: the deadline light."""
 
 from django import template
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -38,3 +39,29 @@ def deadline_light(motion: Motion):
         _("Frist:"),
         text,
     )
+
+
+@register.simple_tag
+def motion_rows(motions, workspace: bool = False) -> list[dict]:
+    """{% motion_rows motions workspace as rows %}: the cells of a motion table, computed in one
+    pass instead of per-row lookups, filters and tags in the template (issue 20)."""
+    rows = []
+    for motion in motions:
+        deadline = deadline_light(motion)
+        if motion.due_date:
+            deadline = format_html(
+                "{}<br>{}", formats.date_format(motion.due_date, "SHORT_DATE_FORMAT"), deadline
+            )
+        rows.append(
+            {
+                "reference": motion.reference or "–",
+                "url": motion.get_workspace_url() if workspace else motion.get_absolute_url(),
+                "title": motion.title,
+                "kind": motion.get_kind_display(),
+                "faction": motion.faction.display_name if motion.faction_id else "",
+                "status": motion.get_status_display(),
+                "confidential": motion.confidential,
+                "deadline": deadline,
+            }
+        )
+    return rows

@@ -37,14 +37,20 @@ from requests_app.services import contributions as services
 def panel_for(report: AnswerReport) -> dict:
     """What the report's work-area page shows of its contributions and co-signatures
     (templates/requests_app/contributions/_report_panel.html)."""
-    requests = list(report.contribution_requests.for_list())
+    # only what the panel counts and names: the full rows (report, motion) cost more to fetch
+    requests = list(report.contribution_requests.only("state", "due_date"))
+    cosigns = list(
+        report.cosign_requests.latest_per_organization()
+        .select_related("organization")
+        .order_by("pk")
+    )
     return {
         "report": report,
         "open": sum(contribution.is_open for contribution in requests),
         "handed_in": sum(contribution.is_handed_in for contribution in requests),
         "overdue": sum(contribution.is_overdue() for contribution in requests),
-        "cosigns": list(report.cosign_requests.latest_per_organization().for_list()),
-        "blocking": rules.cosign_blocking(report),
+        "cosigns": cosigns,
+        "blocking": rules.cosign_blocking(report, latest=cosigns),
         "url": reverse("requests_app:contributions_report", kwargs={"pk": report.pk}),
     }
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from portal import pagecache
 from portal.pdf import stored_pdf_response
 from requests_app.models import Motion
 from requests_app.motion_pdf import document_file_name
@@ -21,21 +22,14 @@ def motion_document(request: HttpRequest, slug: str) -> HttpResponse:
 
     Rendering happens in a task, never here; a public motion whose PDF is not stored yet
     answers 404 with a German notice."""
+    fields = ("kind", "number", "year", "reference")
+    stored = ("document_file", "document_sha256", "document_size")
+    motions = Motion.objects.published().only(*fields, *stored)
     try:
-        motion = (
-            Motion.objects.published()
-            .only(
-                "pk",
-                "kind",
-                "number",
-                "year",
-                "reference",
-                "document_file",
-                "document_sha256",
-                "document_size",
-            )
-            .get_by_slug(slug)
-        )
+        motion = motions.get_by_slug(slug)
+        # Only this motion's rows count for the cache: looked up again once scoped.
+        if pagecache.scope("motion", motion.pk):
+            motion = motions.get_by_slug(slug)
     except Motion.DoesNotExist:
         return _gone_or_404(request, slug)
     if slug != motion.public_slug:  # registered since the link was made: the reference URL

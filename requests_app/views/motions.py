@@ -1,18 +1,23 @@
 """Motion pages: the public list and detail, the work area's form, detail and actions."""
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from portal import markdown, pagecache
@@ -187,30 +192,73 @@ def _gone_or_404(request: HttpRequest, slug: str) -> HttpResponse:
 @login_not_required
 @require_safe
 def motion_list(request: HttpRequest) -> HttpResponse:
-    published = Motion.objects.published()
-    years = pagecache.remember(
-        "motion_list:years",
-        lambda: [m.year for m in published.datetimes("submitted_at", "year", order="DESC")],
-    )
-    form = MotionFilterForm(request.GET, years=years)
-    page = pagecache.Paginator(form.filter(published.for_list()), PER_PAGE).get_page(
-        request.GET.get("seite")
-    )
+    # Only the filters and the page number count: other parameters change nothing listed.
+    values = {name: request.GET.get(name, "") for name in [*MotionFilterForm.base_fields, "seite"]}
+
+    def listing() -> tuple[str, int, int]:
+        """The filters and the table (HTML), the number of motions, the page number."""
+        published = Motion.objects.published()
+        years = pagecache.remember(
+            "motion_list:years",
+            lambda: [m.year for m in published.datetimes("submitted_at", "year", order="DESC")],
+        )
+        form = MotionFilterForm(values, years=years)
+        paginator = pagecache.Paginator(form.filter(published.for_list()), PER_PAGE)
+        page = paginator.get_page(values["seite"])
+        context = {"form": form, "page": page}
+        return (
+            render_to_string("requests_app/motion_list.html#listing", context),
+            paginator.count,
+            page.number,
+        )
+
+    # Once per version of the data, apart per language, day (deadline lights) and visitor.
+    audience = f"user{request.user.pk}" if request.user.is_authenticated else "public"
+    digest = hashlib.sha256(urlencode(values).encode()).hexdigest()[:32]
+    key = f"motion_list:{request.LANGUAGE_CODE}:{audience}:{timezone.localdate()}:{digest}"
+    html, total, number = pagecache.remember(key, listing)
     query = request.GET.copy()
     query.pop("seite", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "listing": html,
+        "page": Paginator(range(total), PER_PAGE).page(number),  # the pager's numbers only
+        "query": query.urlencode(),
+    }
     return render(request, "requests_app/motion_list.html", context)
 
 
 @login_not_required
 @require_safe
 def motion_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # Only what the page shows outside its remembered parts (title, links); those parts look
+    # the motion up again in full.
+    motions = Motion.objects.published().only("kind", "number", "year", "reference", "title")
     try:
-        motion = _published_by_slug(slug)
-    except Http404:
+        motion = motions.get_by_slug(slug)
+        # The page shows only this motion's rows: it stays cached while others change.
+        if pagecache.scope("motion", motion.pk):
+            motion = motions.get_by_slug(slug)
+    except Motion.DoesNotExist:
         return _gone_or_404(request, slug)
     if slug != motion.public_slug:  # registered since the link was made: the reference URL
         return redirect(motion)
+    # All but the insider's link is the same for every visitor: rendered once per version of
+    # the data it shows, apart per language and day (the deadline light counts the days).
+    key = f"motion_detail:{motion.pk}:{get_language()}:{timezone.localdate()}"
+    heading, main = pagecache.remember(key, lambda: _motion_page_parts(slug), scoped=True)
+    context = {
+        "motion": motion,
+        "heading": heading,
+        "main": main,
+        "insider": access.is_insider(request.user, motion),
+    }
+    return render(request, "requests_app/motion_detail.html", context)
+
+
+def _motion_page_parts(slug: str) -> tuple[str, str]:
+    """The public motion page's heading and main part (motion_detail.html's partials). The
+    motion is looked up again here, so the remembered HTML depends on every table it shows."""
+    motion = _published_by_slug(slug)
     events = list(motion.events.public())
     rejection = next((e for e in events if e.action == MotionEvent.Action.REJECTED), None)
     context = {
@@ -223,12 +271,18 @@ def motion_detail(request: HttpRequest, slug: str) -> HttpResponse:
             (e for e in reversed(events) if e.action == MotionEvent.Action.INTERIM_REPLY), None
         ),
         "submitters": list(motion.submitters.public()),
-        "insider": access.is_insider(request.user, motion),
         "reports": list(
-            AnswerReport.objects.published().filter(motion=motion).order_by("-edition")
+            AnswerReport.objects.published()
+            .filter(motion=motion)
+            .only("slug", "title", "edition", "published_at", "pdf_status")
+            .order_by("-edition")
         ),
     }
-    return render(request, "requests_app/motion_detail.html", context)
+    template = "requests_app/motion_detail.html"
+    return (
+        render_to_string(f"{template}#heading", context),
+        render_to_string(f"{template}#main", context),
+    )
 
 
 @require_safe

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -65,16 +69,53 @@ def _published(slug: str) -> AnswerReport:
 @login_not_required
 @require_safe
 def report_list(request: HttpRequest) -> HttpResponse:
-    reports = AnswerReport.objects.published().for_list().select_related("superseded_by")
-    page = pagecache.Paginator(reports.order_by("-published_at", "-pk"), PER_PAGE).get_page(
-        request.GET.get("seite")
-    )
-    return render(request, "requests_app/report_list.html", {"page": page})
+    asked = request.GET.get("seite", "")
+
+    def listing() -> tuple[str, int, int]:
+        """The table (HTML), the number of reports, the page number."""
+        reports = AnswerReport.objects.published().for_list().select_related("superseded_by")
+        paginator = pagecache.Paginator(reports.order_by("-published_at", "-pk"), PER_PAGE)
+        page = paginator.get_page(asked)
+        html = render_to_string("requests_app/report_list.html#listing", {"page": page})
+        return html, paginator.count, page.number
+
+    # Once per version of the data, apart per language and visitor (issue 20).
+    audience = f"user{request.user.pk}" if request.user.is_authenticated else "public"
+    digest = hashlib.sha256(asked.encode()).hexdigest()[:32]
+    key = f"report_list:{request.LANGUAGE_CODE}:{audience}:{digest}"
+    html, total, number = pagecache.remember(key, listing)
+    context = {
+        "listing": html,
+        "page": Paginator(range(total), PER_PAGE).page(number),  # the pager's numbers only
+    }
+    return render(request, "requests_app/report_list.html", context)
 
 
 @login_not_required
 @require_safe
 def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    # Only what the page shows outside its remembered content (the title); the content looks
+    # the report up again in full.
+    reports = AnswerReport.objects.published().only("slug", "title", "motion_id")
+    report = reports.filter(slug=slug).first()
+    # The page shows only its motion's rows: it stays cached while other motions change.
+    if report is not None and pagecache.scope("motion", report.motion_id):
+        report = reports.filter(slug=slug).first()
+    if report is None:
+        raise Http404(_("Diesen Bericht gibt es nicht oder er ist nicht veröffentlicht."))
+    # The same for every visitor: rendered once per version of the data it shows and language
+    # (a published body in English is drawn anew from its frozen content).
+    key = f"report_detail:{report.pk}:{request.LANGUAGE_CODE}"
+    content = pagecache.remember(
+        key, lambda: _report_page_content(slug, request.LANGUAGE_CODE), scoped=True
+    )
+    context = {"report": report, "content": content}
+    return render(request, "requests_app/report_detail.html", context)
+
+
+def _report_page_content(slug: str, language: str) -> str:
+    """The report page's content (report_detail.html's partial). The report is looked up again
+    here, so the remembered HTML depends on every table it shows."""
     report = _published(slug)
     correction = getattr(report, "superseded_by", None)
     if correction is not None and not correction.is_published:
@@ -83,9 +124,9 @@ def report_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "report": report,
         "motion": report.motion,
         "correction": correction,
-        "body_html": snapshots.published_body(report, request.LANGUAGE_CODE),
+        "body_html": snapshots.published_body(report, language),
     }
-    return render(request, "requests_app/report_detail.html", context)
+    return render_to_string("requests_app/report_detail.html#content", context)
 
 
 @login_not_required
@@ -94,15 +135,14 @@ def report_pdf(request: HttpRequest, slug: str) -> HttpResponse:
     """The stored PDF with its sha256 as ETag; rendering happens in a task, never here.
 
     One query for three short columns: a download never loads the report's frozen body."""
-    found = (
-        AnswerReport.objects.published()
-        .filter(slug=slug)
-        .values_list("pdf_status", "pdf_file", "pdf_sha256", "pdf_size")
-        .first()
-    )
+    columns = ("motion_id", "pdf_status", "pdf_file", "pdf_sha256", "pdf_size")
+    found = AnswerReport.objects.published().filter(slug=slug).values_list(*columns).first()
+    # Only this report's motion's rows count for the cache: looked up again once scoped.
+    if found is not None and pagecache.scope("motion", found[0]):
+        found = AnswerReport.objects.published().filter(slug=slug).values_list(*columns).first()
     if found is None:
         raise Http404(_("Diesen Bericht gibt es nicht oder er ist nicht veröffentlicht."))
-    pdf_status, pdf_name, pdf_sha256, pdf_size = found
+    _motion, pdf_status, pdf_name, pdf_sha256, pdf_size = found
     if pdf_status != AnswerReport.PdfStatus.DONE or not pdf_name:
         raise Http404(_("Das PDF wird gerade erstellt. Bitte versuchen Sie es später noch einmal."))
     return stored_pdf_response(
@@ -139,13 +179,18 @@ def _workspace_page(request, report: AnswerReport, comment_form=None, status=200
     actions = access.report_actions(report=report, user=request.user)
     if report.has_pdf:  # nothing to retry: no button, and no "Aktionen" heading over nothing
         actions.discard("retry_pdf")
+    # The preview, drawn from live data (issue 20): kept per report version (every saved change
+    # bumps it, also the drafts' changes that bump no table), per version of the tables it reads
+    # (an import changes the exhibits' figures; the report is read again for that) and per
+    # language (labels and kinds).
+    preview = f"report_preview:{report.pk}:{report.version}:{request.LANGUAGE_CODE}"
     context = {
         "report": report,
         "motion": report.motion,
         "actions": actions,
         "has_form_errors": comment_form is not None and bool(comment_form.errors),
         "answers": answers,
-        "body_html": snapshots.body_html(report),
+        "body_html": pagecache.remember(preview, lambda: snapshots.body_html(_reread(report))),
         "comment_form": comment_form or ReviewCommentForm(prefix="return", answers=answers),
         "changes": snapshots.changes_since_review(report),
         "events": list(report.events.select_related("user")),
@@ -154,6 +199,12 @@ def _workspace_page(request, report: AnswerReport, comment_form=None, status=200
         "contribution_panel": panel_for(report),
     }
     return render(request, "requests_app/workspace_report.html", context, status=status)
+
+
+def _reread(report: AnswerReport) -> AnswerReport:
+    """`report` as stored now: what is computed from it depends on its table too."""
+    related = ("motion__faction", "motion__lead_department")
+    return AnswerReport.all_objects.select_related(*related).get(pk=report.pk)
 
 
 @require_POST

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from portal.concurrency import rows_version, version_of
 from portal.models import AgendaItem, Meeting
-from prevention.forms import AttachmentChangeForm, AttachmentForm
 from prevention.views.council import attachment_response
+from prevention.views.office import meeting_attachments_page
 from requests_app import access
 from requests_app.models import Consultation, MeetingEvent
 from requests_app.services import session_files
@@ -281,43 +281,14 @@ def office_consultation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def office_attachments(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = _meeting(request, pk)
-    if request.method == "POST" and "aktion" in request.POST:
-        change = AttachmentChangeForm(request.POST)
-        try:
-            if not change.is_valid():
-                raise ValidationError(_("Unbekannte Aktion."))
-            session_files.session_attachment_change(
-                meeting=meeting,
-                user=request.user,
-                attachment_id=change.cleaned_data["anlage"],
-                action=change.cleaned_data["aktion"],
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("Die Anlage wurde geändert."))
-        return redirect("sessions:office_attachments", pk=meeting.pk)
-    # A file alone leaves request.POST empty: bind on the method, not on the data.
-    posted = (request.POST, request.FILES) if request.method == "POST" else ()
-    form = AttachmentForm(*posted)
-    if request.method == "POST" and form.is_valid():
-        try:
-            session_files.session_attachment_add(
-                meeting=meeting,
-                user=request.user,
-                upload=form.cleaned_data["file"],
-                name=form.cleaned_data["name"],
-                public=form.cleaned_data["public"],
-            )
-        except ValidationError as error:
-            _refuse(form, error)
-        else:
-            messages.success(request, _("Die Anlage wurde hochgeladen."))
-            return redirect("sessions:office_attachments", pk=meeting.pk)
-    attachments = meeting.attachments.order_by("name", "pk")
-    context = {"form": form, "meeting": meeting, "attachments": attachments}
-    return render(request, "requests_app/sessions/office_attachments.html", context)
+    return meeting_attachments_page(
+        request,
+        _meeting(request, pk),
+        add=session_files.session_attachment_add,
+        change=session_files.session_attachment_change,
+        url_name="sessions:office_attachments",
+        template="requests_app/sessions/office_attachments.html",
+    )
 
 
 @require_safe

@@ -104,26 +104,80 @@ def test_writing_is_refused(client, body):
     assert response.json()["type"] == "https://schema.oparl.org/1.1/Error"
 
 
-@pytest.mark.parametrize("name", ["meeting", "paper", "organization", "membership"])
+LIST_NAMES = [
+    *("organization", "person", "meeting", "paper", "membership", "agendaItem"),
+    *("consultation", "file", "locationList", "legislativeTermList"),
+]
+
+
+def make_list_objects(count: int) -> None:
+    """`count` of every kind, each with what it embeds: a meeting with an item, a consultation
+    and a file; a motion with a submitter, an answer report with a document."""
+    from portal.models import Attachment
+    from requests_app.models import Consultation
+    from tests.factories import AnswerReportFactory
+
+    for n in range(count):
+        meeting = MeetingFactory(public=True)
+        item = meeting.agenda_items.create(order=1, title="Punkt")
+        person = PersonFactory(public=True)
+        person.memberships.create(organization=OrganizationFactory())
+        report = AnswerReportFactory(publish=True)
+        report.motion.submitters.add(person)
+        Consultation.objects.create(motion=report.motion, agenda_item=item, role="notice")
+        for target in (meeting.attachments, report.documents):
+            target.add(
+                Attachment.objects.create(
+                    name=f"Anlage {n}",
+                    file=f"anlagen/{n}.pdf",
+                    mime_type="application/pdf",
+                    size=8,
+                    sha512="a" * 128,
+                    public=True,
+                )
+            )
+
+
+@pytest.mark.parametrize("name", LIST_NAMES)
 def test_list_query_count_does_not_grow_with_the_list(
     client, body, name, django_assert_max_num_queries
 ):
-    def make(count):
-        for _ in range(count):
-            meeting = MeetingFactory(public=True)
-            meeting.agenda_items.create(order=1, title="Punkt")
-            MotionFactory(registered=True)
-            PersonFactory(public=True).memberships.create(organization=OrganizationFactory())
-
-    make(2)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    make_list_objects(2)
     with CaptureQueriesContext(connection) as small:
         client.get(list_url(body, name))
-    make(20)
+    make_list_objects(12)
     with django_assert_max_num_queries(len(small)):
-        client.get(list_url(body, name))
+        page = client.get(list_url(body, name)).json()
+    assert page["pagination"]["totalElements"] >= 12 or name in (
+        "locationList",
+        "legislativeTermList",
+    )
+
+
+@pytest.mark.parametrize("limit", [7, 100])
+def test_late_pages_show_every_object_once_in_order(client, body, limit):
+    """Pages are read from a mark every hundred objects (no OFFSET over the whole list): every
+    page size walks the whole list, deletion stubs included."""
+    OrganizationFactory.create_batch(230)
+    gone = list(Organization.objects.order_by("pk")[105:108])
+    for organization in gone:
+        organization.soft_delete()
+    expected = [
+        str(pk) for pk in Organization.all_objects.order_by("pk").values_list("pk", flat=True)
+    ]
+    for params, shown in (
+        ({}, [pk for pk in expected if pk not in {str(o.pk) for o in gone}]),
+        ({"modified_since": "2000-01-01T00:00:00%2B00:00"}, expected),
+    ):
+        seen, url = [], list_url(body, "organization", limit=limit, **params)
+        while url:
+            page = client.get(url).json()
+            seen += ids(page)
+            url = page["links"].get("next", "").removeprefix("http://testserver")
+        assert seen == shown
 
 
 def test_body_links_the_indicators_under_a_vendor_prefix(client, body):

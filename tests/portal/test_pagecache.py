@@ -1,6 +1,7 @@
 """The page cache for anonymous visitors (portal/pagecache.py): what is cached, and that no page
 is ever stale after a publication, an import or an edit – whichever way the write comes."""
 
+import datetime
 import os
 import subprocess
 import sys
@@ -13,12 +14,14 @@ from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from portal import pagecache
 from portal.models import SitePage
 from prevention.models import District, Measure
 from prevention.services import import_file
 from requests_app.models import AnswerReport, Motion
+from requests_app.services import motions as motion_services
 from requests_app.services import reports as services
 from tests.factories import (
     AlertSubscriptionFactory,
@@ -269,7 +272,7 @@ def test_a_write_in_another_process_invalidates_the_shared_cache(client, setting
     redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": prefix,
         }
@@ -564,7 +567,7 @@ def test_an_import_in_another_process_invalidates_statistics_pages_only(settings
     redis_url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.PortalRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": prefix,
         }
@@ -603,3 +606,117 @@ def test_an_import_in_another_process_invalidates_statistics_pages_only(settings
     page = get(client, district)
     assert page[HEADER] == "miss"
     assert "4.712" in page.text
+
+
+# --- one motion's pages: invalidated by that motion's changes only (issue 20) -------------------
+
+
+def _approved_report(motion, author, approver, title):
+    report = services.report_create(motion=motion, user=author)
+    report = services.report_update(
+        report=report,
+        user=author,
+        version=report.version,
+        title=title,
+        summary="",
+        answers={answer.pk: "So ist es." for answer in report.answers.all()},
+    )
+    report = services.report_submit(report=report, user=author)
+    return services.report_approve(report=report, user=approver, version=report.version)
+
+
+def test_publishing_one_answer_leaves_the_pages_of_other_motions_cached(
+    client, registered, department, prevention_office, approver
+):
+    other = MotionFactory(
+        registered=True, lead_department=department, title="Bänke", questions=["Wie viele?"]
+    )
+    other_report = AnswerReportFactory(motion=other, publish=True, pdf=True)
+    report = _approved_report(registered, prevention_office, approver, "Antwort zum Licht")
+    other.refresh_from_db()
+    others = [
+        other.get_absolute_url(),
+        other_report.get_absolute_url(),
+        other_report.get_pdf_url(),
+    ]
+    own_and_lists = [
+        registered.get_absolute_url(),
+        "/",
+        reverse("requests_app:motion_list"),
+        reverse("requests_app:report_list"),
+    ]
+    for url in others + own_and_lists:
+        warm(client, url)
+
+    services.report_publish(report=report, user=approver, version=report.version)
+
+    for url in others:
+        assert get(client, url)[HEADER] == "hit", url
+    for url in own_and_lists:
+        page = get(client, url)
+        assert page[HEADER] == "miss", url
+        if url != reverse("requests_app:motion_list"):  # the list shows the motion's status
+            assert "Antwort zum Licht" in page.text, url
+
+
+def test_a_change_to_a_motion_renders_its_own_pages_anew(
+    client, registered, department, prevention_office
+):
+    """An interim reply (a service scoped to its motion) shows at once on that motion's page;
+    the page of another motion stays cached."""
+    other = MotionFactory(registered=True, lead_department=department, title="Bänke am Teich")
+    for url in (registered.get_absolute_url(), other.get_absolute_url()):
+        warm(client, url)
+    motion_services.motion_interim_reply(
+        motion=registered,
+        user=prevention_office,
+        text="Die Prüfung dauert noch.",
+        expected_date=timezone.localdate() + datetime.timedelta(days=40),
+    )
+    page = get(client, registered.get_absolute_url())
+    assert page[HEADER] == "miss"
+    assert "Die Prüfung dauert noch." in page.text
+    assert get(client, other.get_absolute_url())[HEADER] == "hit"
+
+
+def test_a_write_no_service_attributes_to_one_motion_renders_every_motion_page_anew(client):
+    """The admin, a bulk update or a script: which motion changed is unknown, so every page
+    scoped to a motion is rendered anew."""
+    first = MotionFactory(registered=True, title="Erster Antrag")
+    second = MotionFactory(registered=True, title="Zweiter Antrag")
+    for motion in (first, second):
+        warm(client, motion.get_absolute_url())
+    Motion.all_objects.filter(pk=first.pk).update(title="Erster Antrag, geändert")
+    assert "Erster Antrag, geändert" in get(client, first.get_absolute_url()).text
+    assert get(client, second.get_absolute_url())[HEADER] == "miss"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_scoped_page_read_while_its_motion_is_written_is_not_served_after_the_commit(client):
+    """The race above for a write attributed to the motion (`row_writes`): the page reads the
+    motion's own version before its data, and the version is raised again on commit."""
+    motion = MotionFactory(registered=True, title="Vor dem Schreiben")
+    url = motion.get_absolute_url()
+    warm(client, url)
+    seen = []
+    with pagecache.row_writes("motion", motion.pk), transaction.atomic():
+        Motion.all_objects.filter(pk=motion.pk).update(title="Nach dem Schreiben")
+        reader = threading.Thread(target=lambda: seen.append(Client().get(url)))
+        reader.start()
+        reader.join()
+    assert "Vor dem Schreiben" in seen[0].text
+    assert seen[0][HEADER] == "miss"
+    assert "Nach dem Schreiben" in get(client, url).text
+
+
+def test_a_new_release_serves_nothing_the_old_code_rendered(client, settings, registered):
+    """Pages and remembered HTML are kept per release (settings.PORTAL_RELEASE): after a
+    deployment the new templates show at once, not after the next write."""
+    url = registered.get_absolute_url()
+    warm(client, url)
+    assert pagecache.remember("release-test", lambda: "alter Code") == "alter Code"
+    assert pagecache.remember("release-test", lambda: "neuer Code") == "alter Code"  # kept
+    settings.PORTAL_RELEASE = "naechste-version"
+    assert get(client, url)[HEADER] == "miss"
+    assert pagecache.remember("release-test", lambda: "neuer Code") == "neuer Code"

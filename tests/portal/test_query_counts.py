@@ -5,7 +5,6 @@ tables are computed once per version of the data and shared, and are never stale
 does not know, or the first visitor after a write gets: the view runs every time."""
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 
 from prevention.models import District
@@ -13,14 +12,6 @@ from prevention.services import import_file
 from tests.factories import MotionFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def uncached():
-    """A visitor the page cache never answers (a cookie it does not know)."""
-    client = Client()
-    client.cookies["unbekannt"] = "1"
-    return client
 
 
 def district_url() -> str:

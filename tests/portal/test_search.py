@@ -274,3 +274,48 @@ def test_a_query_with_markup_is_shown_as_text(client):
 def test_mark_highlights_every_spelling():
     html = search.mark("Straßenkriminalität & Strassenkriminalitaet", "strassenkriminalitaet")
     assert html == ("<mark>Straßenkriminalität</mark> &amp; <mark>Strassenkriminalitaet</mark>")
+
+
+# --- kept per version of the data (issue 20) ------------------------------------------------
+
+
+def test_a_repeated_search_reads_no_searched_table(uncached):
+    MotionFactory.create_batch(3, submitted=True, title="Fahrradwache", questions=["Wann?"])
+    first = get(uncached, q="Fahrradwache")
+    with CaptureQueriesContext(connection) as queries:
+        assert get(uncached, q="Fahrradwache") == first
+    assert not [q for q in queries.captured_queries if "requests_app_" in q["sql"]]
+
+
+def test_a_repeated_search_finds_a_new_publication_at_once(uncached):
+    MotionFactory(submitted=True, title="Fahrradwache am Markt", questions=[])
+    assert "1 Treffer" in get(uncached, q="Fahrradwache")
+    MotionFactory(submitted=True, title="Fahrradwache im Park", questions=[])
+    page = get(uncached, q="Fahrradwache")
+    assert "2 Treffer" in page
+    assert "Fahrradwache im Park" in page
+
+
+def test_a_repeated_search_never_shows_an_unpublished_motion(uncached):
+    motion = MotionFactory(registered=True, title="Fahrradwache am Markt", questions=[])
+    assert "Fahrradwache am Markt" in get(uncached, q="Fahrradwache")
+    motion.confidential = True
+    motion.save()
+    assert "Fahrradwache am Markt" not in get(uncached, q="Fahrradwache")
+
+
+def test_english_visitors_get_english_hit_titles(uncached):
+    MotionFactory(submitted=True, title="Streife", questions=["Wie oft fährt die Fahrradwache?"])
+    assert "Frage 1" in get(uncached, q="Fahrradwache")
+    uncached.cookies["django_language"] = "en"
+    page = get(uncached, q="Fahrradwache")
+    assert "question 1" in page
+    assert "Frage 1" not in page
+
+
+def test_the_year_filter_follows_the_matches_of_a_repeated_search(uncached):
+    MotionFactory(submitted=True, title="Laubbläser", questions=[])
+    year = timezone.localdate().year
+    assert f">{year} (1)</option>" in get(uncached, q="Laubbläser")
+    MotionFactory(submitted=True, title="Laubbläser neu", questions=[])
+    assert f">{year} (2)</option>" in get(uncached, q="Laubbläser")

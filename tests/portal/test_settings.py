@@ -65,7 +65,7 @@ def test_tasks_backend_db_uses_django_tasks_db():
 def test_redis_url_selects_redis_cache():
     code = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
     result = manage("shell", "-c", code, REDIS_URL="redis://127.0.0.1:6379/1")
-    assert result.stdout.strip().splitlines()[-1] == "django.core.cache.backends.redis.RedisCache"
+    assert result.stdout.strip().splitlines()[-1] == "portal.cache.PortalRedisCache"
 
 
 def test_production_serves_static_files_with_hashed_compressed_names():

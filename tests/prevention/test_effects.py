@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from prevention import effects, intervals
-from prevention.models import District, IndicatorValue, Population
+from prevention.models import District, IndicatorValue, Measure, Population
 from tests.factories import IndicatorFactory, MeasureFactory
 
 YEARS = range(2015, 2023)
@@ -265,11 +265,35 @@ def test_overview_queries_do_not_grow_with_indicators(client, city, django_asser
 
 
 def test_unpublished_and_deleted_measures_do_not_count(city):
-    from prevention.models import Measure
-
     Measure.objects.update(public=False)
     with pytest.raises(effects.EffectError, match="Keine Stadtteile mit Präventionsmaßnahmen"):
         effects.analyse(city)
     Measure.objects.update(public=True, deleted=True)
     with pytest.raises(effects.EffectError, match="Keine Stadtteile mit Präventionsmaßnahmen"):
         effects.analyse(city)
+
+
+# --- pages kept per version of the data (issue 20) ----------------------------------------------
+
+
+def test_effect_pages_are_computed_once_per_data_version(uncached, city, django_assert_num_queries):
+    for url in ("/wirkung/", f"/kennzahlen/{city.key}/wirkung/"):
+        first = uncached.get(url)
+        with django_assert_num_queries(0):
+            second = uncached.get(url)
+        assert second.content == first.content
+
+
+def test_effect_page_is_never_stale_after_a_measure_changes(uncached, city):
+    url = f"/kennzahlen/{city.key}/wirkung/"
+    assert "kein belastbarer Unterschied" in uncached.get(url).text
+    Measure.objects.update(public=False)
+    assert "Keine Stadtteile mit Präventionsmaßnahmen" in uncached.get(url).text
+    assert "Keine Stadtteile mit Präventionsmaßnahmen" in uncached.get("/wirkung/").text
+
+
+def test_effect_page_links_repeat_the_parameters_as_given(uncached, city):
+    url = f"/kennzahlen/{city.key}/wirkung/"
+    assert "wirkung.csv?stichtag" not in uncached.get(url).text
+    page = uncached.get(url + "?stichtag=2019-02-06").text
+    assert f'href="/kennzahlen/{city.key}/wirkung.csv?stichtag=2019-02-06"' in page

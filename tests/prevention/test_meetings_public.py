@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from portal.models import Attachment
+from prevention.views import council
 from tests.factories import (
     AgendaItemFactory,
     CouncilMeetingFactory,
@@ -145,3 +146,23 @@ def test_detail_query_count_does_not_grow_with_agenda(client, django_assert_max_
         attach(meeting, public=True)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(detail(meeting))
+
+
+def test_meeting_pages_are_kept_per_data_version_but_follow_the_clock(
+    client, monkeypatch, django_assert_num_queries
+):
+    client.cookies["unbekannt"] = "1"  # the page cache never answers: the view runs
+    start = timezone.now() + datetime.timedelta(hours=1)
+    meeting = CouncilMeetingFactory(name="Nächste Sitzung", start=start)
+    response = client.get(reverse("prevention:meeting_list"))
+    assert [m.name for m in response.context["upcoming"]] == ["Nächste Sitzung"]
+    client.get(detail(meeting))
+    monkeypatch.setattr(council.timezone, "now", lambda: start + datetime.timedelta(minutes=1))
+    with django_assert_num_queries(0):
+        response = client.get(reverse("prevention:meeting_list"))
+        assert client.get(detail(meeting)).status_code == 200
+    assert response.context["upcoming"] == []
+    assert [m.name for m in response.context["page"]] == ["Nächste Sitzung"]
+    meeting.public = False
+    meeting.save()
+    assert client.get(detail(meeting)).status_code == 404

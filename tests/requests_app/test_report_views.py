@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -47,6 +48,21 @@ def test_the_list_shows_published_reports_only(client, published_report, draft):
     assert response.status_code == 200
     assert "Antwort zur Beleuchtung" in response.text
     assert draft.title not in response.text
+
+
+def test_the_list_without_the_page_cache_is_never_stale_and_reads_no_report_twice(
+    published_report,
+):
+    uncached = Client()
+    uncached.cookies["unbekannt"] = "1"  # a visitor the page cache never answers
+    first = uncached.get("/berichte/").text
+    with CaptureQueriesContext(connection) as queries:
+        assert uncached.get("/berichte/").text == first
+    assert not [q for q in queries.captured_queries if "requests_app_" in q["sql"]]
+    AnswerReportFactory(title="Antwort zu den Streifen", publish=True)
+    page = uncached.get("/berichte/").text
+    assert "Antwort zu den Streifen" in page
+    assert "2 veröffentlichte Berichte" in page
 
 
 def test_the_report_page_shows_the_frozen_answer(client, published_report):
@@ -377,3 +393,42 @@ def test_the_approver_is_warned_before_publishing_a_confidential_motions_answer(
     assert AnswerReport.objects.get(pk=report.pk).status == AnswerReport.Status.APPROVED
     client.post(url, {"disclose": "1"})
     assert AnswerReport.objects.get(pk=report.pk).status == AnswerReport.Status.PUBLISHED
+
+
+# --- the staff preview: drawn once per report version and data version (issue 20) ---------------
+
+
+def _answer_queries(client, report) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(report.get_workspace_url()).status_code == 200
+    return sum('FROM "requests_app_answer"' in query["sql"] for query in queries)
+
+
+def test_the_preview_is_drawn_once_per_version(client, draft, prevention_office):
+    client.force_login(prevention_office)
+    first = _answer_queries(client, draft)
+    assert _answer_queries(client, draft) == first - 1  # only the page's own list of answers
+
+
+def test_the_preview_shows_a_draft_edit_at_once(client, draft, prevention_office):
+    client.force_login(prevention_office)
+    assert "Noch nicht beantwortet." in client.get(draft.get_workspace_url()).text
+    answer = draft.answers.first()
+    services.report_update(  # a draft's edit bumps no table, only the report's version
+        report=draft,
+        user=prevention_office,
+        version=draft.version,
+        title=draft.title,
+        summary="",
+        answers={answer.pk: "Die Streifen wurden verdoppelt."},
+    )
+    page = client.get(draft.get_workspace_url()).text
+    assert "Die Streifen wurden verdoppelt." in page
+    assert "Noch nicht beantwortet." not in page
+
+
+def test_the_preview_follows_a_change_that_keeps_the_version(client, draft, prevention_office):
+    client.force_login(prevention_office)
+    client.get(draft.get_workspace_url())
+    AnswerReport.objects.filter(pk=draft.pk).update(summary="Kurz gesagt: mehr Licht.")
+    assert "Kurz gesagt: mehr Licht." in client.get(draft.get_workspace_url()).text

@@ -405,3 +405,105 @@ def test_the_office_work_area_shows_the_most_urgent_motions_and_links_to_all(
     assert page.count('class="motion-table') <= 3
     section = page.split('id="offene-antraege"')[1].split("</section>")[0]
     assert section.count("<tr>") == LIMIT + 1  # header row and 50 motions
+
+
+# --- the lists the work area shares (rendered once per data version, issue 20) -------------------
+
+
+def workspace_section(page: str, heading_id: str) -> str:
+    return page.split(f'id="{heading_id}"')[1].split("</section>")[0]
+
+
+@pytest.mark.parametrize("persona", ["office", "prevention_office"])
+def test_the_work_area_query_count_does_not_grow_with_the_motions(
+    as_persona, department, persona, django_assert_max_num_queries
+):
+    from requests_app.workspace import LIMIT
+
+    MotionFactory.create_batch(LIMIT + 1, registered=True, lead_department=department)
+    MotionFactory.create_batch(LIMIT + 1, submitted=True)
+    client = as_persona(persona)
+    with django_assert_max_num_queries(20) as first:
+        client.get(reverse("ratsportal:workspace"))
+    MotionFactory.create_batch(20, registered=True, lead_department=department)
+    MotionFactory.create_batch(20, submitted=True)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page = client.get(reverse("ratsportal:workspace")).content.decode()
+    assert f"Die ersten {LIMIT} von {LIMIT + 21}." in page
+
+
+@pytest.mark.parametrize(
+    ("persona", "heading_id"),
+    [
+        ("office", "posteingang"),
+        ("office", "offene-antraege"),
+        ("prevention_office", "federfuehrung"),
+    ],
+)
+def test_the_shared_lists_are_read_once_per_data_version(
+    as_persona, submitted, registered, persona, heading_id
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_persona(persona)
+    first = client.get(reverse("ratsportal:workspace")).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(reverse("ratsportal:workspace")).content.decode()
+    assert workspace_section(again, heading_id) == workspace_section(first, heading_id)
+    assert not [query for query in queries if 'FROM "requests_app_motion"' in query["sql"]]
+
+
+def test_the_office_lists_are_never_stale_after_a_registration(
+    as_persona, submitted, office, department
+):
+    from requests_app.services.motions import motion_register
+
+    client = as_persona("office")
+    page = client.get(reverse("ratsportal:workspace")).content.decode()
+    assert "Eingereicht Parks" in workspace_section(page, "posteingang")
+    motion_register(motion=submitted, user=office, lead_department=department)
+    page = client.get(reverse("ratsportal:workspace")).content.decode()
+    assert "Eingereicht Parks" not in workspace_section(page, "posteingang")
+    assert "Eingereicht Parks" in workspace_section(page, "offene-antraege")
+    page = as_persona("prevention_office").get(reverse("ratsportal:workspace")).content.decode()
+    assert "Eingereicht Parks" in workspace_section(page, "federfuehrung")
+
+
+def test_the_shared_lists_follow_the_language_and_the_day(as_persona, registered):
+    from datetime import timedelta
+    from unittest import mock
+
+    from django.utils import timezone
+
+    client = as_persona("prevention_office")
+    assert "noch 20 Tage" in client.get(reverse("ratsportal:workspace")).content.decode()
+    client.cookies["django_language"] = "en"
+    assert "20 days left" in client.get(reverse("ratsportal:workspace")).content.decode()
+    del client.cookies["django_language"]
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    with mock.patch("django.utils.timezone.localdate", return_value=tomorrow):
+        assert "noch 19 Tage" in client.get(reverse("ratsportal:workspace")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"), [("prevention_office", "draft"), ("approver", "in_review")]
+)
+def test_the_report_lists_query_count_does_not_grow_with_the_reports(
+    as_persona, department, persona, status, django_assert_max_num_queries
+):
+    from tests.factories import AnswerReportFactory
+
+    def reports(count: int) -> None:
+        for _ in range(count):
+            motion = MotionFactory(registered=True, lead_department=department)
+            AnswerReportFactory(motion=motion, status=status, title=f"Bericht {motion.pk}")
+
+    reports(2)
+    client = as_persona(persona)
+    with django_assert_max_num_queries(20) as first:
+        client.get(reverse("ratsportal:workspace"))
+    reports(5)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        page = client.get(reverse("ratsportal:workspace")).content.decode()
+    assert page.count(">Bericht ") == 7
