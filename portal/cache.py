@@ -37,23 +37,34 @@ class PortalRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = _Client
 
-    def get_with_counters(self, counters: str, keys: list[str]) -> tuple[dict[str, int], dict]:
-        """All fields of the counter hash `counters` and the values under `keys`, in one round
-        trip."""
+    def get_with_counters(
+        self, counters: str, keys: list[str], other: str = "", fields=()
+    ) -> tuple[dict[str, int], dict]:
+        """All fields of the counter hash `counters` (and `fields` of the hash `other`, where
+        they exist) and the values under `keys`, in one round trip."""
         client = self._cache.get_client(write=False)
         pipeline = client.pipeline(transaction=False)
         pipeline.hgetall(self.make_key(counters))
-        if keys:
-            pipeline.mget([self.make_and_validate_key(key) for key in keys])
-        found, *values = pipeline.execute()
+        pipeline.mget([self.make_and_validate_key(key) for key in keys] or [self.make_key("-")])
+        if fields:
+            pipeline.hmget(self.make_key(other), list(fields))
+        found, values, *more = pipeline.execute()
         counts = {field.decode(): int(value) for field, value in found.items()}
+        if more:
+            counts.update(
+                (field, int(value))
+                for field, value in zip(fields, more[0], strict=True)
+                if value is not None
+            )
         loads = self._cache._serializer.loads
-        entries = {}
-        if values:
-            entries = {
-                key: loads(v) for key, v in zip(keys, values[0], strict=True) if v is not None
-            }
+        entries = {key: loads(v) for key, v in zip(keys, values, strict=False) if v is not None}
         return counts, entries
+
+    def get_counters(self, counters: str, fields) -> dict[str, int]:
+        """The `fields` of the hash `counters` that exist."""
+        fields = list(fields)
+        values = self._cache.get_client(write=False).hmget(self.make_key(counters), fields)
+        return {f: int(v) for f, v in zip(fields, values, strict=True) if v is not None}
 
     def incr_counters(self, counters: str, fields, start: int) -> None:
         """Raise each of `fields` in the hash `counters` by one; a field that does not exist yet

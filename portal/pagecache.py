@@ -141,18 +141,22 @@ def _version_key(table: str) -> str:
     return VERSION_PREFIX + table
 
 
-def _fetch(*keys: str) -> tuple[dict[str, int], dict]:
-    """The versions of all watched tables and the entries under `keys`, in one round trip."""
+def _fetch(*keys: str, rows=()) -> tuple[dict[str, int], dict]:
+    """The versions of all watched tables (and of the objects `rows`, where known) and the
+    entries under `keys`, in one round trip."""
     tables = _sorted_tables()
     if hasattr(cache, "get_with_counters"):  # Redis (portal/cache.py): the versions in one hash
-        found, entries = cache.get_with_counters(COUNTERS, list(keys))
+        found, entries = cache.get_with_counters(COUNTERS, list(keys), ROWS, rows)
         missing = [table for table in tables if table not in found]
         if missing:
             # A fresh (or flushed) cache starts at the clock, never at an old number whose
             # pages might still be stored.
             found.update(cache.init_counters(COUNTERS, missing, time.time_ns()))
-        return {table: found[table] for table in tables}, entries
-    found = cache.get_many([*keys, *map(_version_key, tables)])
+        versions = {table: found[table] for table in tables}
+        versions.update((row, found[row]) for row in rows if row in found)
+        return versions, entries
+    row_keys = [ROW_PREFIX + row for row in rows]
+    found = cache.get_many([*keys, *map(_version_key, tables), *row_keys])
     missing = [table for table in tables if _version_key(table) not in found]
     if missing:
         start = time.time_ns()
@@ -160,7 +164,18 @@ def _fetch(*keys: str) -> tuple[dict[str, int], dict]:
             cache.add(_version_key(table), start, timeout=None)
         found.update(cache.get_many([_version_key(table) for table in missing]))
     versions = {table: found[_version_key(table)] for table in tables}
+    pairs = zip(rows, row_keys, strict=True)
+    versions.update((row, found[key]) for row, key in pairs if key in found)
     return versions, {key: found[key] for key in keys if key in found}
+
+
+def _known_row_versions(rows: list[str]) -> dict[str, int]:
+    """The versions of the objects `rows` that have one (read only: one never written has
+    none, and an entry depending on it is outdated)."""
+    if hasattr(cache, "get_counters"):
+        return cache.get_counters(ROWS, rows)
+    found = cache.get_many([ROW_PREFIX + row for row in rows])
+    return {row: found[ROW_PREFIX + row] for row in rows if ROW_PREFIX + row in found}
 
 
 def current_versions() -> dict[str, int]:
@@ -322,7 +337,7 @@ def _valid(entry, versions: dict[str, int]):
     dependencies, value = entry
     rows = [name for name in dependencies if "#" in name and name not in versions]
     if rows:  # a page scoped to an object: one more round trip for the object's version
-        versions = {**versions, **_row_versions(rows)}
+        versions = {**versions, **_known_row_versions(rows)}
     if all(versions.get(table) == version for table, version in dependencies.items()):
         reads = _reads.get()
         if reads is not None:
@@ -456,6 +471,19 @@ def _known_parameters(query: QueryDict) -> QueryDict:
     return known
 
 
+# Page key → the objects ("motion#12") its entry depended on, as this process last saw it.
+_row_hints: dict[str, tuple[str, ...]] = {}
+ROW_HINTS_MAX = 20_000
+
+
+def _hint_rows(key: str, dependencies) -> None:
+    rows = tuple(sorted(name for name in dependencies if "#" in name))
+    if _row_hints.get(key, ()) != rows:
+        if len(_row_hints) >= ROW_HINTS_MAX:
+            _row_hints.clear()
+        _row_hints[key] = rows
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -471,12 +499,16 @@ class PageCacheMiddleware:
         request.GET = _known_parameters(request.GET)
         key = self._key(request)
         try:
-            versions, found = _fetch(key)
-            cached = _valid(found.get(key), versions)
+            # The objects this page depended on when this process last saw it: their versions
+            # come in the same round trip (a guess; the entry says what it depends on).
+            versions, found = _fetch(key, rows=_row_hints.get(key, ()))
+            entry = found.get(key)
+            cached = _valid(entry, versions)
         except Exception:
             logger.exception("Page cache unavailable")
             return self.get_response(request)
         if cached is not _MISSING:
+            _hint_rows(key, entry[0])
             if settings.PAGE_CACHE_HEADER:
                 cached[HEADER] = "hit"
             return cached
@@ -484,6 +516,7 @@ class PageCacheMiddleware:
             response = self.get_response(request)
         if self._cacheable_response(request, response):
             _store(key, versions, reads, response, self.timeout)
+            _hint_rows(key, reads)
             if settings.PAGE_CACHE_HEADER:
                 response[HEADER] = "miss"
         return response
