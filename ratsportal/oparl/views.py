@@ -314,7 +314,19 @@ def _slice(queryset: QuerySet, marks: list[int], low: int, high: int) -> QuerySe
 
 
 def list_page(request: HttpRequest, kinds: list[Kind], ctx: Context) -> HttpResponse:
-    """One page of an external list (spec §2.7), the kinds one after another in pk order."""
+    """One page of an external list (spec §2.7), the kinds one after another in pk order: kept
+    per version of the data it shows (issue 20), apart per path and parameters read."""
+    read = sorted(
+        (name, request.GET[name])
+        for name in (*FILTERS, "omit_internal", "limit", "page")
+        if name in request.GET
+    )
+    digest = hashlib.sha256(repr((base_url(), request.path, read)).encode()).hexdigest()
+    page = pagecache.remember(f"oparl:list:{digest}", lambda: _list_data(request, kinds, ctx))
+    return json_response(request, page)
+
+
+def _list_data(request: HttpRequest, kinds: list[Kind], ctx: Context) -> dict:
     filters = parse_filters(request)
     number, limit = _page_numbers(request)
     extents = _extents([filtered(kind, filters, shown=False) for kind in kinds])
@@ -363,7 +375,7 @@ def list_page(request: HttpRequest, kinds: list[Kind], ctx: Context) -> HttpResp
         },
         "links": links,
     }
-    return json_response(request, page)
+    return page
 
 
 @oparl_view

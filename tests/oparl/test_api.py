@@ -213,3 +213,21 @@ def test_dates_and_numbers_beyond_the_range_are_an_oparl_400(client, body, query
     assert response.status_code == 400
     assert response["Content-Type"].startswith("application/json")
     assert response.json()["type"] == "https://schema.oparl.org/1.1/Error"
+
+
+def test_a_list_page_is_kept_per_data_version_and_never_stale(uncached, body):
+    """A client the page cache does not answer gets the page without queries the second time;
+    a new paper shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    MotionFactory(registered=True, title="Erster Antrag")
+    url = list_url(body, "paper")
+    first = uncached.get(url).json()
+    with CaptureQueriesContext(connection) as queries:
+        again = uncached.get(url).json()
+    assert again == first
+    assert not [q for q in queries.captured_queries if "requests_app_motion" in q["sql"]]
+    MotionFactory(registered=True, title="Zweiter Antrag")
+    names = [paper["name"] for paper in uncached.get(url).json()["data"]]
+    assert "Zweiter Antrag" in names
