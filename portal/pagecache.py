@@ -407,7 +407,9 @@ def remember(key: str, compute, *, scoped: bool = False):
     (`scope()`), so it depends on that object's version like the page."""
     if settings.PAGE_CACHE_SECONDS <= 0:
         return compute()
-    full_key = f"memo:{settings.PORTAL_RELEASE}:{key}"
+    # Keys may hold what a visitor typed (a slug, a query): hashed, so their length is bounded.
+    digest = hashlib.sha256(key.encode()).hexdigest()
+    full_key = f"memo:{settings.PORTAL_RELEASE}:{digest}"
     try:
         versions = _snapshot.get()
         if versions is None:

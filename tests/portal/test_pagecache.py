@@ -479,17 +479,7 @@ def district_and_indicator_urls() -> list[str]:
 def test_a_publication_invalidates_its_pages_but_not_district_and_indicator_pages(
     client, registered, prevention_office, approver
 ):
-    report = services.report_create(motion=registered, user=prevention_office)
-    report = services.report_update(
-        report=report,
-        user=prevention_office,
-        version=report.version,
-        title="Antwort zum Licht im Park",
-        summary="",
-        answers={answer.pk: "So ist es." for answer in report.answers.all()},
-    )
-    report = services.report_submit(report=report, user=prevention_office)
-    report = services.report_approve(report=report, user=approver, version=report.version)
+    report = _approved_report(registered, prevention_office, approver, "Antwort zum Licht im Park")
     statistics = district_and_indicator_urls()
     public = ["/", reverse("requests_app:motion_list"), registered.get_absolute_url()]
     for url in statistics + public:
